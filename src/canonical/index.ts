@@ -1,0 +1,7 @@
+export type * from './chat-request.ts';
+export type * from './chat-response.ts';
+export type { OpenAIErrorBody } from './error-body.ts';
+export { toOpenAIErrorBody } from './error-body.ts';
+export type { FinishReason } from './finish-reason.ts';
+export { defaultTypeForStatus, GatewayError, isGatewayError, isRetryableStatus } from './gateway-error.ts';
+export type { Usage } from './usage.ts';

@@ -1,0 +1,48 @@
+import type { ChatChoice, ChatCompletion } from '../../canonical/index.ts';
+import { GatewayError } from '../../canonical/index.ts';
+import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
+
+type Defaults = { id: string; created: number; model: string; provider: string };
+
+/**
+ * An OpenAI-format response body → canonical completion. Unknown fields are kept; missing required fields that some
+ * compatible servers omit are filled in, so clients always get a valid `chat.completion`.
+ */
+export function convertFromOpenAIResponse(body: unknown, defaults: Defaults): ChatCompletion {
+  if (typeof body !== 'object' || body === null || !Array.isArray((body as { choices?: unknown }).choices)) {
+    throw new GatewayError({
+      status: 502,
+      type: 'upstream_error',
+      code: 'invalid_upstream_response',
+      message: `Provider '${defaults.provider}' returned a response without choices.`,
+      provider: defaults.provider,
+    });
+  }
+  const source = body as Record<string, unknown> & { choices: Array<Record<string, unknown>> };
+  const choices: ChatChoice[] = source.choices.map((choice, position) => {
+    const message = (typeof choice.message === 'object' && choice.message !== null ? choice.message : {}) as Record<
+      string,
+      unknown
+    >;
+    return {
+      ...choice,
+      index: typeof choice.index === 'number' ? choice.index : position,
+      message: {
+        ...message,
+        role: 'assistant',
+        content: typeof message.content === 'string' ? message.content : null,
+        refusal: typeof message.refusal === 'string' ? message.refusal : null,
+      },
+      logprobs: choice.logprobs ?? null,
+      finish_reason: mapOpenAIFinishReason(choice.finish_reason),
+    } as ChatChoice;
+  });
+  return {
+    ...source,
+    id: typeof source.id === 'string' && source.id !== '' ? source.id : defaults.id,
+    object: 'chat.completion',
+    created: typeof source.created === 'number' ? source.created : defaults.created,
+    model: typeof source.model === 'string' && source.model !== '' ? source.model : defaults.model,
+    choices,
+  } as ChatCompletion;
+}

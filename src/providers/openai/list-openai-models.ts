@@ -1,0 +1,53 @@
+import type { DiscoveredModel } from '../provider-adapter.ts';
+
+/**
+ * Model list bodies as real servers send them → discovered models. Tolerates `{data:[…]}` (OpenAI, vLLM, LM Studio,
+ * Groq…), bare arrays, `{models:[…]}` and Ollama's `/api/tags` (`{models:[{name, model}]}`), `models/…` names, and
+ * entries that are plain strings. Returns the models and, for paginated lists (`has_more` + `last_id`), the cursor
+ * of the next page.
+ */
+export function parseOpenAIModelList(body: unknown): { models: DiscoveredModel[]; nextAfter?: string } {
+  const record = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const entries: unknown[] = Array.isArray(body)
+    ? body
+    : Array.isArray(record.data)
+      ? record.data
+      : Array.isArray(record.models)
+        ? record.models
+        : [];
+  const models: DiscoveredModel[] = [];
+  for (const entry of entries) {
+    const model = toDiscoveredModel(entry);
+    if (model) models.push(model);
+  }
+  const nextAfter =
+    record.has_more === true && typeof record.last_id === 'string' && record.last_id !== ''
+      ? record.last_id
+      : undefined;
+  return nextAfter ? { models, nextAfter } : { models };
+}
+
+function toDiscoveredModel(entry: unknown): DiscoveredModel | undefined {
+  if (typeof entry === 'string') return entry ? { id: stripModelsPrefix(entry) } : undefined;
+  if (typeof entry !== 'object' || entry === null) return undefined;
+  const source = entry as Record<string, unknown>;
+  const rawId = [source.id, source.model, source.name].find((value) => typeof value === 'string' && value !== '');
+  if (typeof rawId !== 'string') return undefined;
+  const model: DiscoveredModel = { id: stripModelsPrefix(rawId) };
+  if (typeof source.created === 'number') model.created = source.created;
+  if (typeof source.owned_by === 'string') model.ownedBy = source.owned_by;
+  const contextLength = source.context_length ?? source.max_model_len ?? source.context_window;
+  if (typeof contextLength === 'number') model.contextLength = contextLength;
+  if (looksLikeEmbeddingModel(model.id, source)) model.kind = 'embedding';
+  return model;
+}
+
+function stripModelsPrefix(id: string): string {
+  return id.startsWith('models/') ? id.slice('models/'.length) : id;
+}
+
+/** OpenAI's list has no capability field; names and LM Studio's / OpenRouter's `type` fields are the signal. */
+function looksLikeEmbeddingModel(id: string, source: Record<string, unknown>): boolean {
+  if (source.type === 'embeddings' || source.type === 'embedding') return true;
+  return /(^|[-_/.])(text-)?embed(ding)?s?([-_.]|$)|^nomic-embed|^bge-|^e5-|^gte-|^mxbai-embed/i.test(id);
+}

@@ -1,0 +1,113 @@
+import type { ChatRequest } from '../../canonical/index.ts';
+import { GatewayError } from '../../canonical/index.ts';
+import { parseSseStream } from '../../streaming/parse-sse-stream.ts';
+import type { ChatCallResult, DiscoveredModel, ProviderAdapter, ProviderDefinition } from '../provider-adapter.ts';
+import { sendUpstreamRequest } from '../send-upstream-request.ts';
+import { convertFromOpenAIResponse } from './convert-from-openai-response.ts';
+import { convertToOpenAIRequest } from './convert-to-openai-request.ts';
+import { parseOpenAIModelList } from './list-openai-models.ts';
+import { mapOpenAIError } from './openai-error.ts';
+import { openAIStreamToChunks } from './openai-stream-to-chunks.ts';
+
+/** Most pages of a paginated model list the gateway follows. */
+const MAX_MODEL_PAGES = 20;
+
+/** OpenAI Chat Completions and every server that speaks it (presets), Azure OpenAI included. */
+export const openAIAdapter: ProviderAdapter = {
+  format: 'openai',
+
+  async listModels(provider, context) {
+    const models: DiscoveredModel[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < MAX_MODEL_PAGES; page++) {
+      const url = modelsUrl(provider, after);
+      const response = await sendUpstreamRequest(
+        url,
+        { method: 'GET', headers: upstreamHeaders(provider, false) },
+        provider,
+        context,
+        mapOpenAIError,
+      );
+      const parsed = parseOpenAIModelList(await readJson(response, provider));
+      models.push(...parsed.models);
+      if (!parsed.nextAfter) break;
+      after = parsed.nextAfter;
+    }
+    return models;
+  },
+
+  async chatCompletion(provider, request, context): Promise<ChatCallResult> {
+    const body = JSON.stringify(convertToOpenAIRequest(request));
+    const response = await sendUpstreamRequest(
+      chatUrl(provider, request.model),
+      { method: 'POST', headers: upstreamHeaders(provider, true), body },
+      provider,
+      context,
+      mapOpenAIError,
+    );
+    const defaults = {
+      id: context.generateId('chatcmpl-'),
+      created: Math.floor(context.now() / 1000),
+      model: request.model,
+      provider: provider.id,
+    };
+    if (!request.stream) {
+      return {
+        stream: false,
+        response: convertFromOpenAIResponse(await readJson(response, provider), defaults),
+        headers: response.headers,
+      };
+    }
+    if (!response.body) throw invalidResponse(provider, 'an empty stream');
+    return {
+      stream: true,
+      chunks: parseSseStream(response.body).pipeThrough(openAIStreamToChunks(defaults)),
+      headers: response.headers,
+    };
+  },
+};
+
+function chatUrl(provider: ProviderDefinition, model: string): string {
+  if (provider.azure) {
+    return `${provider.baseUrl}/openai/deployments/${encodeURIComponent(model)}/chat/completions?api-version=${encodeURIComponent(provider.azure.apiVersion)}`;
+  }
+  return `${provider.baseUrl}/chat/completions`;
+}
+
+function modelsUrl(provider: ProviderDefinition, after: string | undefined): string {
+  if (provider.azure) {
+    // Azure lists deployments (what requests are addressed to), not base models.
+    return `${provider.baseUrl}/openai/deployments?api-version=${encodeURIComponent(provider.azure.apiVersion)}`;
+  }
+  return after ? `${provider.baseUrl}/models?after=${encodeURIComponent(after)}` : `${provider.baseUrl}/models`;
+}
+
+function upstreamHeaders(provider: ProviderDefinition, withBody: boolean): Record<string, string> {
+  const headers: Record<string, string> = { accept: 'application/json', ...provider.headers };
+  if (withBody) headers['content-type'] = 'application/json';
+  if (provider.apiKey) {
+    if (provider.azure) headers['api-key'] = provider.apiKey;
+    else headers.authorization = `Bearer ${provider.apiKey}`;
+  }
+  return headers;
+}
+
+async function readJson(response: Response, provider: ProviderDefinition): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalidResponse(provider, `a body that is not JSON (${text.slice(0, 60)})`);
+  }
+}
+
+function invalidResponse(provider: ProviderDefinition, what: string): GatewayError {
+  return new GatewayError({
+    status: 502,
+    type: 'upstream_error',
+    code: 'invalid_upstream_response',
+    message: `Provider '${provider.id}' returned ${what}.`,
+    provider: provider.id,
+    isRetryable: true,
+  });
+}

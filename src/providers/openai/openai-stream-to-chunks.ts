@@ -1,0 +1,125 @@
+import type { ChatCompletionChunk, Usage } from '../../canonical/index.ts';
+import { GatewayError } from '../../canonical/index.ts';
+import type { SseEvent } from '../../streaming/sse-event.ts';
+import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
+import { parseErrorBody } from './openai-error.ts';
+
+type StreamDefaults = { id: string; created: number; model: string; provider: string };
+
+/**
+ * OpenAI-format SSE events → canonical chunks (wire-formats §1.7, §9).
+ * - `[DONE]` ends the stream; a stream that ends without it and without any finish reason was truncated and errors.
+ * - `data: {"error":…}` and `event: error` become a `GatewayError`.
+ * - Usage, wherever a server puts it (a `choices: []` chunk, or on the finish chunk), is taken off the chunks and sent
+ *   once as the last chunk, so downstream code finds it in one place.
+ * - Azure's empty first chunk (`choices: []`, `prompt_filter_results`) and the `obfuscation` padding are dropped.
+ */
+export function openAIStreamToChunks(defaults: StreamDefaults): TransformStream<SseEvent, ChatCompletionChunk> {
+  let done = false;
+  let sawFinish = false;
+  let usage: Usage | undefined;
+  let last: { id: string; created: number; model: string; system_fingerprint?: unknown } = defaults;
+
+  return new TransformStream({
+    transform(event, controller) {
+      if (done) return;
+      const data = event.data;
+      if (data === '[DONE]') {
+        done = true;
+        if (usage) controller.enqueue(usageChunk(last, usage));
+        controller.terminate();
+        return;
+      }
+      let payload: Record<string, unknown>;
+      try {
+        payload = JSON.parse(data);
+      } catch {
+        controller.error(malformed(defaults.provider, data));
+        return;
+      }
+      if (event.event === 'error' || (payload.error !== undefined && payload.error !== null)) {
+        const parsed = parseErrorBody(data);
+        controller.error(
+          new GatewayError({
+            status: 502,
+            type: parsed.type ?? 'upstream_error',
+            code: parsed.code ?? 'upstream_stream_error',
+            message: `${parsed.message ?? 'The provider reported an error mid-stream'} (provider '${defaults.provider}')`,
+            provider: defaults.provider,
+            isRetryable: true,
+          }),
+        );
+        return;
+      }
+      if (payload.usage && typeof payload.usage === 'object') usage = payload.usage as Usage;
+      const choices = Array.isArray(payload.choices) ? (payload.choices as Array<Record<string, unknown>>) : [];
+      if (choices.length === 0) return;
+      const chunk = {
+        ...payload,
+        id: typeof payload.id === 'string' && payload.id !== '' ? payload.id : last.id,
+        object: 'chat.completion.chunk',
+        created: typeof payload.created === 'number' && payload.created > 0 ? payload.created : last.created,
+        model: typeof payload.model === 'string' && payload.model !== '' ? payload.model : last.model,
+        choices: choices.map((choice, position) => {
+          const finishReason = mapOpenAIFinishReason(choice.finish_reason);
+          if (finishReason) sawFinish = true;
+          return {
+            ...choice,
+            index: typeof choice.index === 'number' ? choice.index : position,
+            delta: typeof choice.delta === 'object' && choice.delta !== null ? choice.delta : {},
+            finish_reason: finishReason,
+          };
+        }),
+      } as ChatCompletionChunk;
+      delete chunk.obfuscation;
+      delete chunk.usage;
+      last = chunk;
+      controller.enqueue(chunk);
+    },
+    flush(controller) {
+      if (done) return;
+      if (!sawFinish) {
+        controller.error(
+          new GatewayError({
+            status: 502,
+            type: 'upstream_error',
+            code: 'upstream_stream_truncated',
+            message: `Provider '${defaults.provider}' ended the stream before it finished.`,
+            provider: defaults.provider,
+            isRetryable: true,
+          }),
+        );
+        return;
+      }
+      // Some compatible servers finish without `[DONE]`; a finish reason was seen, so the answer is whole.
+      if (usage) controller.enqueue(usageChunk(last, usage));
+    },
+  });
+}
+
+function usageChunk(
+  last: { id: string; created: number; model: string; system_fingerprint?: unknown },
+  usage: Usage,
+): ChatCompletionChunk {
+  const chunk: ChatCompletionChunk = {
+    id: last.id,
+    object: 'chat.completion.chunk',
+    created: last.created,
+    model: last.model,
+    choices: [],
+    usage,
+  };
+  if (last.system_fingerprint !== undefined) chunk.system_fingerprint = last.system_fingerprint as string | null;
+  return chunk;
+}
+
+function malformed(provider: string, data: string): GatewayError {
+  return new GatewayError({
+    status: 502,
+    type: 'upstream_error',
+    code: 'invalid_upstream_stream',
+    message: `Provider '${provider}' sent a stream event that is not JSON: ${data.slice(0, 80)}`,
+    provider,
+    isRetryable: true,
+  });
+}

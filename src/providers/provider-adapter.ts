@@ -1,0 +1,67 @@
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../canonical/index.ts';
+
+/**
+ * The contract every wire format implements. One adapter per format (`openai`, `anthropic`, `gemini`); vendors that
+ * speak a format are presets (data), not adapters.
+ *
+ * Rules every adapter follows:
+ * - It is the only file of its folder that does I/O, and only through `context.fetch` with `context.signal`.
+ * - Errors are thrown as `GatewayError` (status mapped to the OpenAI meaning, `isRetryable`, `provider`,
+ *   `retryAfterMs` from `retry-after` / `retry-after-ms`). Network failures are 502 and retryable.
+ * - A stream is a `ReadableStream` of canonical chunks. It always asks the upstream for usage and, when usage is
+ *   known, ends with a usage chunk (`choices: []`); the route drops it if the client did not ask for it.
+ *   It closes only after the upstream's own terminator; an upstream error event or a truncated stream makes the
+ *   stream error with a `GatewayError`, never a silent close. Cancelling it aborts the upstream request.
+ */
+export interface ProviderAdapter {
+  readonly format: ProviderFormat;
+  /** The models the upstream serves, from its own list endpoint (all pages). */
+  listModels(provider: ProviderDefinition, context: AdapterContext): Promise<DiscoveredModel[]>;
+  /** One call upstream. `request.model` is already the upstream's model id. */
+  chatCompletion(provider: ProviderDefinition, request: ChatRequest, context: AdapterContext): Promise<ChatCallResult>;
+}
+
+export type ProviderFormat = 'openai' | 'anthropic' | 'gemini';
+
+/** A provider as configured (or auto-configured from a preset), ready to call. */
+export type ProviderDefinition = {
+  /** Unique id; also the model prefix (`id/model`). */
+  id: string;
+  type: ProviderFormat;
+  /** Base URL without a trailing slash, e.g. `https://api.openai.com/v1`, `https://api.anthropic.com`. */
+  baseUrl: string;
+  apiKey?: string;
+  /** Static extra headers sent upstream (from config). */
+  headers?: Record<string, string>;
+  /** Static models / aliases added to what discovery finds. */
+  models: string[];
+  /** Whether the model list endpoint is asked. */
+  discover: boolean;
+  /** Azure OpenAI: deployment-style URLs and the `api-key` header. */
+  azure?: { apiVersion: string };
+  /** Where the provider came from, for the start-up table. */
+  source: 'config' | 'env' | 'local';
+};
+
+export type DiscoveredModel = {
+  id: string;
+  kind?: 'chat' | 'embedding';
+  created?: number;
+  ownedBy?: string;
+  displayName?: string;
+  contextLength?: number;
+};
+
+export type AdapterContext = {
+  fetch: typeof fetch;
+  /** Aborts on client disconnect and on the request's deadline. */
+  signal: AbortSignal;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  /** A fresh id with the given prefix, e.g. `chatcmpl-`, `call_`. */
+  generateId: (prefix: string) => string;
+};
+
+export type ChatCallResult =
+  | { stream: false; response: ChatCompletion; headers: Headers }
+  | { stream: true; chunks: ReadableStream<ChatCompletionChunk>; headers: Headers };
