@@ -4,4 +4,5 @@ export type { OpenAIErrorBody } from './error-body.ts';
 export { toOpenAIErrorBody } from './error-body.ts';
 export type { FinishReason } from './finish-reason.ts';
 export { defaultTypeForStatus, GatewayError, isGatewayError, isRetryableStatus } from './gateway-error.ts';
+export { parseChatRequest } from './parse-chat-request.ts';
 export type { Usage } from './usage.ts';

@@ -33,8 +33,10 @@ export type ProviderDefinition = {
   apiKey?: string;
   /** Static extra headers sent upstream (from config). */
   headers?: Record<string, string>;
-  /** Static models / aliases added to what discovery finds. */
+  /** Static models added to what discovery finds. */
   models: string[];
+  /** Names clients may use for an upstream model of this provider: alias → upstream model id. */
+  aliases: Record<string, string>;
   /** Whether the model list endpoint is asked. */
   discover: boolean;
   /** Azure OpenAI: deployment-style URLs and the `api-key` header. */

@@ -1,4 +1,3 @@
-import type { ChatRequest } from '../../canonical/index.ts';
 import { GatewayError } from '../../canonical/index.ts';
 import { parseSseStream } from '../../streaming/parse-sse-stream.ts';
 import type { ChatCallResult, DiscoveredModel, ProviderAdapter, ProviderDefinition } from '../provider-adapter.ts';

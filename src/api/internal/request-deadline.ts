@@ -1,0 +1,44 @@
+import { GatewayError } from '../../canonical/index.ts';
+
+export type RequestDeadline = { signal: AbortSignal; deadlineAt: number; clear: () => void };
+
+/** Largest per-request override of the deadline. */
+const MAX_TIMEOUT_MS = 600_000;
+
+/**
+ * One deadline per request, shared by every attempt: the config's `routing.timeoutMs`, or the client's
+ * `x-switchboard-timeout-ms` header. The returned signal also aborts when the client goes away.
+ */
+export function createRequestDeadline(request: Request, defaultTimeoutMs: number, now: () => number): RequestDeadline {
+  const header = request.headers.get('x-switchboard-timeout-ms');
+  let timeoutMs = defaultTimeoutMs;
+  if (header !== null) {
+    const asked = Number(header);
+    if (!Number.isInteger(asked) || asked < 1 || asked > MAX_TIMEOUT_MS) {
+      throw new GatewayError({
+        status: 400,
+        code: 'invalid_header',
+        param: 'x-switchboard-timeout-ms',
+        message: `Header 'x-switchboard-timeout-ms' must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}.`,
+      });
+    }
+    timeoutMs = asked;
+  }
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(
+      new GatewayError({
+        status: 504,
+        type: 'timeout_error',
+        code: 'deadline_exceeded',
+        message: `No provider answered within the request deadline of ${timeoutMs} ms.`,
+        isRetryable: false,
+      }),
+    );
+  }, timeoutMs);
+  return {
+    signal: AbortSignal.any([controller.signal, request.signal]),
+    deadlineAt: now() + timeoutMs,
+    clear: () => clearTimeout(timer),
+  };
+}

@@ -1,0 +1,51 @@
+import { type Context, Hono } from 'hono';
+import { chatCompletionsRoute } from './api/chat-completions-route.ts';
+import type { GatewayEnv } from './api/gateway-env.ts';
+import { healthRoute } from './api/health-route.ts';
+import { modelsRoute } from './api/models-route.ts';
+import type { AppDeps } from './app-deps.ts';
+import { GatewayError } from './canonical/index.ts';
+import { auth } from './middleware/auth.ts';
+import { bodyLimit } from './middleware/body-limit.ts';
+import { cors } from './middleware/cors.ts';
+import { errorResponse } from './middleware/error-handler.ts';
+import { requestId } from './middleware/request-id.ts';
+
+/**
+ * The whole gateway as one Hono app over Web-standard Request/Response. Runtimes (Node, Workers) only build
+ * `AppDeps` and hand requests in.
+ */
+export function createApp(deps: AppDeps): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+  app.onError((error, c) => errorResponse(error, c, deps.logger));
+  app.notFound(() => {
+    throw new GatewayError({ status: 404, code: 'not_found', message: 'No such endpoint on this gateway.' });
+  });
+  app.use('*', requestId(deps.generateId));
+  app.use('*', cors(deps.config.server.corsOrigins));
+  app.route('/', healthRoute(deps));
+
+  app.use('/v1/*', bodyLimit(deps.config.server.bodyLimitBytes));
+  app.use('/v1/*', auth(deps.config.auth.keys));
+  app.use('/v1/*', async (c, next) => {
+    // Workers have no start-up phase: the first request waits for discovery (bounded by its timeouts).
+    if (!deps.catalog.isLoaded) await deps.catalog.load();
+    const refresh = deps.catalog.refreshInBackground();
+    if (refresh) runInBackground(deps, c, refresh);
+    return next();
+  });
+  app.route('/', modelsRoute(deps));
+  app.route('/', chatCompletionsRoute(deps));
+  return app;
+}
+
+function runInBackground(deps: AppDeps, c: Context<GatewayEnv>, work: Promise<unknown>): void {
+  const guarded = work.catch((error) => deps.logger.warn('background_work_failed', { error: String(error) }));
+  try {
+    // Hono's getter throws where the runtime has no execution context.
+    c.executionCtx.waitUntil(guarded);
+  } catch {
+    // No execution context (Node): the promise runs on its own.
+    deps.waitUntil?.(guarded);
+  }
+}

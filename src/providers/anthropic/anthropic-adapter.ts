@@ -1,0 +1,106 @@
+import { GatewayError } from '../../canonical/index.ts';
+import { parseSseStream } from '../../streaming/parse-sse-stream.ts';
+import type { ChatCallResult, DiscoveredModel, ProviderAdapter, ProviderDefinition } from '../provider-adapter.ts';
+import { sendUpstreamRequest } from '../send-upstream-request.ts';
+import { mapAnthropicError } from './anthropic-error.ts';
+import { anthropicStreamToChunks } from './anthropic-stream-to-chunks.ts';
+import { convertFromAnthropicResponse } from './convert-from-anthropic-response.ts';
+import { convertToAnthropicRequest } from './convert-to-anthropic-request.ts';
+import { anthropicModelsUrl, parseAnthropicModelList } from './list-anthropic-models.ts';
+
+/** The API version the request and response shapes here follow (https://docs.anthropic.com/en/api/versioning). */
+export const ANTHROPIC_VERSION = '2023-06-01';
+
+/** Most pages of the model list the gateway follows. */
+const MAX_MODEL_PAGES = 20;
+
+/**
+ * The Anthropic Messages API. `provider.baseUrl` includes the version segment (`https://api.anthropic.com/v1`);
+ * chat goes to `${baseUrl}/messages`, discovery to `${baseUrl}/models`.
+ */
+export const anthropicAdapter: ProviderAdapter = {
+  format: 'anthropic',
+
+  async listModels(provider, context) {
+    const models: DiscoveredModel[] = [];
+    let afterId: string | undefined;
+    for (let page = 0; page < MAX_MODEL_PAGES; page++) {
+      const response = await sendUpstreamRequest(
+        anthropicModelsUrl(provider.baseUrl, afterId),
+        { method: 'GET', headers: upstreamHeaders(provider, false) },
+        provider,
+        context,
+        mapAnthropicError,
+      );
+      const parsed = parseAnthropicModelList(await readJson(response, provider));
+      models.push(...parsed.models);
+      // A cursor that does not move would loop until the page limit.
+      if (!parsed.nextAfterId || parsed.nextAfterId === afterId) break;
+      afterId = parsed.nextAfterId;
+    }
+    return models;
+  },
+
+  async chatCompletion(provider, request, context): Promise<ChatCallResult> {
+    const plan = convertToAnthropicRequest(request);
+    const response = await sendUpstreamRequest(
+      `${provider.baseUrl}/messages`,
+      { method: 'POST', headers: upstreamHeaders(provider, true), body: JSON.stringify(plan.body) },
+      provider,
+      context,
+      mapAnthropicError,
+    );
+    const defaults = {
+      id: context.generateId('chatcmpl-'),
+      created: Math.floor(context.now() / 1000),
+      model: request.model,
+      provider: provider.id,
+      answerToolName: plan.answerToolName,
+    };
+    if (!request.stream) {
+      return {
+        stream: false,
+        response: convertFromAnthropicResponse(await readJson(response, provider), defaults),
+        headers: response.headers,
+      };
+    }
+    if (!response.body) throw invalidResponse(provider, 'an empty stream');
+    return {
+      stream: true,
+      chunks: parseSseStream(response.body).pipeThrough(anthropicStreamToChunks(defaults)),
+      headers: response.headers,
+    };
+  },
+};
+
+/**
+ * Only the provider's own key and configured headers go upstream, never a client header. Configured headers may
+ * add `anthropic-beta` or pin another `anthropic-version`; the key is set last so config cannot blank it.
+ */
+function upstreamHeaders(provider: ProviderDefinition, withBody: boolean): Headers {
+  const headers = new Headers({ 'anthropic-version': ANTHROPIC_VERSION });
+  if (withBody) headers.set('content-type', 'application/json');
+  for (const [name, value] of Object.entries(provider.headers ?? {})) headers.set(name, value);
+  if (provider.apiKey) headers.set('x-api-key', provider.apiKey);
+  return headers;
+}
+
+async function readJson(response: Response, provider: ProviderDefinition): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalidResponse(provider, `a body that is not JSON (${text.slice(0, 60)})`);
+  }
+}
+
+function invalidResponse(provider: ProviderDefinition, what: string): GatewayError {
+  return new GatewayError({
+    status: 502,
+    type: 'upstream_error',
+    code: 'invalid_upstream_response',
+    message: `Provider '${provider.id}' returned ${what}.`,
+    provider: provider.id,
+    isRetryable: true,
+  });
+}

@@ -1,0 +1,28 @@
+import type { AppDeps, Logger } from '../../app-deps.ts';
+import { generateId } from '../../app-deps.ts';
+import { ModelCatalog } from '../../catalog/model-catalog.ts';
+import type { GatewayConfig } from '../../config/gateway-config.ts';
+import { providerAdapters } from '../../providers/provider-adapters.ts';
+
+/** The Node wiring of `AppDeps`: global fetch (keep-alive connection pooling), the wall clock, a JSON logger. */
+export function createNodeDeps(config: GatewayConfig, logger: Logger): AppDeps {
+  const catalog = new ModelCatalog({
+    providers: config.providers,
+    adapters: providerAdapters,
+    fetch: globalThis.fetch,
+    now: Date.now,
+    generateId,
+    ttlMs: config.catalog.ttlMs,
+    discoveryTimeoutMs: config.catalog.discoveryTimeoutMs,
+    localProbeTimeoutMs: 800,
+  });
+  return {
+    config,
+    catalog,
+    fetch: globalThis.fetch,
+    now: Date.now,
+    generateId,
+    logger,
+    waitUntil: () => undefined,
+  };
+}
