@@ -37,7 +37,10 @@ describe('convertToAnthropicRequest', () => {
       model,
       messages: [
         { role: 'system', content: 'Be brief.' },
-        { role: 'developer', content: [{ type: 'text', text: 'Use metric units.', cache_control: { type: 'ephemeral' } }] },
+        {
+          role: 'developer',
+          content: [{ type: 'text', text: 'Use metric units.', cache_control: { type: 'ephemeral' } }],
+        },
         { role: 'user', content: 'Weather?' },
         { role: 'system', content: 'Answer in Norwegian.' },
       ],
