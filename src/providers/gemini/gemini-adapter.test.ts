@@ -104,6 +104,51 @@ describe('geminiAdapter', () => {
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { total_tokens: 150 } });
   });
 
+  it('errors with a retryable 502 when the connection drops mid-stream, and cancels upstream on cancel', async () => {
+    const encoder = new TextEncoder();
+    const first = frameGeminiSse([streamToolCalls.events[0]]);
+    const dropping = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(first));
+      },
+      pull(controller) {
+        controller.error(new TypeError('terminated'));
+      },
+    });
+    const { fetch } = fakeFetch(() => new Response(dropping));
+    const result = await geminiAdapter.chatCompletion(
+      provider,
+      { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], stream: true },
+      contextWith(fetch),
+    );
+    if (!result.stream) throw new Error('expected a stream');
+    const failure = await collect(result.chunks).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(GatewayError);
+    expect(failure).toMatchObject({ status: 502, code: 'upstream_stream_interrupted', isRetryable: true });
+
+    let cancelled = false;
+    const endless = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(first));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const second = await geminiAdapter.chatCompletion(
+      provider,
+      { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], stream: true },
+      contextWith(fakeFetch(() => new Response(endless)).fetch),
+    );
+    if (!second.stream) throw new Error('expected a stream');
+    const reader = second.chunks.getReader();
+    await reader.read();
+    await reader.cancel();
+    // Cancellation travels up the pipe chain asynchronously.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(cancelled).toBe(true);
+  });
+
   it('throws the mapped GatewayError on an error status', async () => {
     const { fetch } = fakeFetch(() => json(errorResourceExhausted, { status: 429 }));
     const failure = await geminiAdapter

@@ -7,6 +7,7 @@ import { convertFromGeminiResponse } from './convert-from-gemini-response.ts';
 import { convertToGeminiRequest } from './convert-to-gemini-request.ts';
 import { mapGeminiError } from './gemini-error.ts';
 import { geminiStreamToChunks } from './gemini-stream-to-chunks.ts';
+import { guardUpstreamBody } from './internal/guard-upstream-body.ts';
 import { parseGeminiModelList } from './list-gemini-models.ts';
 
 /** Most pages of the model list the gateway follows (1000 models a page). */
@@ -71,7 +72,9 @@ export const geminiAdapter: ProviderAdapter = {
     if (!response.body) throw invalidResponse(provider, 'an empty stream');
     return {
       stream: true,
-      chunks: parseSseStream(response.body).pipeThrough(geminiStreamToChunks(defaults)),
+      chunks: parseSseStream(guardUpstreamBody(response.body, provider.id, context.signal)).pipeThrough(
+        geminiStreamToChunks(defaults),
+      ),
       headers: response.headers,
     };
   },
