@@ -1,4 +1,5 @@
 import { anthropicAdapter } from './anthropic/anthropic-adapter.ts';
+import { geminiAdapter } from './gemini/gemini-adapter.ts';
 import { openAIAdapter } from './openai/openai-adapter.ts';
 import type { ProviderAdapter, ProviderFormat } from './provider-adapter.ts';
 
@@ -6,5 +7,5 @@ import type { ProviderAdapter, ProviderFormat } from './provider-adapter.ts';
 export const providerAdapters: Record<ProviderFormat, ProviderAdapter | undefined> = {
   openai: openAIAdapter,
   anthropic: anthropicAdapter,
-  gemini: undefined,
+  gemini: geminiAdapter,
 };
