@@ -33,7 +33,8 @@ export type AnthropicRequestPlan = {
 /**
  * Canonical (OpenAI Chat) request → Anthropic Messages request body. Fields are picked one by one: OpenAI-only
  * fields (`logprobs`, `top_logprobs`, `logit_bias`, `seed`, `frequency_penalty`, `presence_penalty`, `stream_options`,
- * `service_tier`, `store`, `metadata`, `prediction`, `audio`, `modalities`, `web_search_options`, unknown fields…)
+ * `service_tier`, `store`, `metadata`, `prediction`, `audio`, `modalities`, `web_search_options`, `prompt_cache_key`,
+ * `verbosity`, unknown fields)
  * are dropped deliberately. Throws a 400 `GatewayError` for what Anthropic cannot do (`n` > 1, bad images, invalid
  * tool-call arguments). See docs/providers/anthropic.md.
  */
