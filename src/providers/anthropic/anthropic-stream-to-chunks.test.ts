@@ -131,6 +131,15 @@ describe('anthropicStreamToChunks', () => {
     expect(error).toMatchObject({ status: 503, isRetryable: true, provider: 'anthropic' });
   });
 
+  it('errors on an error event whose data is not JSON', async () => {
+    const { error } = await run(`${streamTruncated}event: error\ndata: upstream went away\n\n`);
+    expect(error).toMatchObject({
+      status: 502,
+      isRetryable: true,
+      message: "The provider reported an error mid-stream (provider 'anthropic')",
+    });
+  });
+
   it('errors when the stream ends without message_stop', async () => {
     const { chunks, error } = await run(streamTruncated);
     expect(chunks.some((chunk) => chunk.choices[0]?.finish_reason)).toBe(false);

@@ -60,6 +60,11 @@ export function anthropicStreamToChunks(
   return new TransformStream({
     transform(event, controller) {
       if (done) return;
+      if (event.event === 'error') {
+        done = true;
+        controller.error(anthropicStreamError(event.data, { id: defaults.provider }));
+        return;
+      }
       let payload: Record<string, unknown>;
       try {
         payload = JSON.parse(event.data);
@@ -68,7 +73,7 @@ export function anthropicStreamToChunks(
         return;
       }
       const type = typeof payload?.type === 'string' ? payload.type : event.event;
-      if (type === 'error' || event.event === 'error') {
+      if (type === 'error') {
         done = true;
         controller.error(anthropicStreamError(event.data, { id: defaults.provider }));
         return;
@@ -100,7 +105,11 @@ export function anthropicStreamToChunks(
             if (typeof block.thinking === 'string' && block.thinking !== '') {
               controller.enqueue(delta({ reasoning_content: block.thinking }));
             }
-          } else if (block.type === 'tool_use' && defaults.answerToolName === block.name) {
+          } else if (
+            block.type === 'tool_use' &&
+            defaults.answerToolName !== undefined &&
+            defaults.answerToolName === block.name
+          ) {
             answered = true;
             blocks.set(index, { kind: 'answer', sentArguments: false });
           } else if (block.type === 'tool_use') {
