@@ -28,7 +28,10 @@ describe('examples/ work against a running gateway', () => {
   const env = () => ({ ...process.env, SWITCHBOARD_URL: gateway.baseURL, SWITCHBOARD_API_KEY: key });
 
   it('node-openai-sdk.mjs streams an answer', async () => {
-    const { stdout } = await run(process.execPath, [`${examples}/node-openai-sdk.mjs`], { env: env(), timeout: 15_000 });
+    const { stdout } = await run(process.execPath, [`${examples}/node-openai-sdk.mjs`], {
+      env: env(),
+      timeout: 15_000,
+    });
     expect(stdout).toContain('model: demo-model');
     expect(stdout).toContain('Echo: Say hello in five words.');
     expect(stdout).toContain('[tokens: 9 in, 2 out]');
