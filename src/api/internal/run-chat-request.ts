@@ -95,6 +95,23 @@ async function callUpstream(
     return { stream: true, first: value, rest: reader };
   } catch (error) {
     await reader.cancel().catch(() => undefined);
-    throw error;
+    throw asUpstreamError(error, candidate, signal);
   }
+}
+
+/**
+ * A body that breaks while it is read (fetch's bare `TypeError: terminated` on a dropped connection) is the
+ * upstream's failure: a retryable 502, so the attempt loop can fail over. Aborts keep their own meaning.
+ */
+function asUpstreamError(error: unknown, candidate: Candidate, signal: AbortSignal): unknown {
+  if (error instanceof GatewayError || signal.aborted) return error;
+  return new GatewayError({
+    status: 502,
+    type: 'upstream_error',
+    code: 'upstream_connection_lost',
+    message: `Provider '${candidate.provider.id}' dropped the connection: ${error instanceof Error ? error.message : String(error)}`,
+    provider: candidate.provider.id,
+    isRetryable: true,
+    cause: error,
+  });
 }
