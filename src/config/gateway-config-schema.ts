@@ -15,7 +15,11 @@ const providerSchema = z
       .enum(['openai', 'anthropic', 'gemini', 'azure'])
       .optional()
       .describe('Wire format. "azure" is the OpenAI format with Azure deployment URLs and the api-key header.'),
-    baseUrl: z.url().optional().describe('Base URL including the version segment, e.g. https://api.openai.com/v1.'),
+    // http(s) only: `localhost:1234/v1` parses as a URL whose scheme is `localhost:`, and would fail only at fetch time.
+    baseUrl: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .optional()
+      .describe('Base URL including the version segment, e.g. https://api.openai.com/v1.'),
     apiKey: z.string().optional().describe('The provider key; ${ENV} interpolation. Omit for keyless local servers.'),
     apiVersion: z.string().optional().describe('Azure OpenAI api-version, e.g. 2024-10-21.'),
     headers: z.record(z.string(), z.string()).optional().describe('Extra headers sent upstream.'),
