@@ -72,12 +72,16 @@ async function callUpstream(
 ): Promise<ChatAnswer> {
   const upstreamRequest =
     request.model === candidate.upstreamModel ? request : { ...request, model: candidate.upstreamModel };
-  const result = await candidate.adapter.chatCompletion(candidate.provider, upstreamRequest, {
-    fetch: deps.fetch,
-    signal,
-    now: deps.now,
-    generateId: deps.generateId,
-  });
+  const result = await candidate.adapter
+    .chatCompletion(candidate.provider, upstreamRequest, {
+      fetch: deps.fetch,
+      signal,
+      now: deps.now,
+      generateId: deps.generateId,
+    })
+    .catch((error: unknown) => {
+      throw asUpstreamError(error, candidate, signal);
+    });
   if (!result.stream) return { stream: false, response: result.response };
   const reader = result.chunks.getReader();
   try {
@@ -104,7 +108,7 @@ async function callUpstream(
  * upstream's failure: a retryable 502, so the attempt loop can fail over. Aborts keep their own meaning.
  */
 function asUpstreamError(error: unknown, candidate: Candidate, signal: AbortSignal): unknown {
-  if (error instanceof GatewayError || signal.aborted) return error;
+  if (error instanceof GatewayError || signal.aborted || !isBrokenBody(error)) return error;
   return new GatewayError({
     status: 502,
     type: 'upstream_error',
@@ -114,4 +118,9 @@ function asUpstreamError(error: unknown, candidate: Candidate, signal: AbortSign
     isRetryable: true,
     cause: error,
   });
+}
+
+/** fetch reports a body cut mid-read as `TypeError: terminated` (or with the socket error as its cause). */
+function isBrokenBody(error: unknown): boolean {
+  return error instanceof TypeError && (error.message === 'terminated' || error.cause instanceof Error);
 }
