@@ -185,7 +185,7 @@ export class ModelCatalog {
       generateId: this.options.generateId,
     };
     try {
-      state.discovered = await adapter.listModels(provider, context);
+      state.discovered = await settleByDeadline(adapter.listModels(provider, context), signal);
       state.state = 'ok';
       state.error = undefined;
       state.failures = 0;
@@ -251,4 +251,21 @@ export class ModelCatalog {
     this.index = index;
     this.listing = [...bare, ...prefixed];
   }
+}
+
+/**
+ * The adapter's answer, or the abort when the signal fires first. The timeout is enforced here, not only by the
+ * adapter's fetch: an adapter that misses the signal somewhere (a body read, a pagination loop) must not hold
+ * `load()`, and with it the whole start-up, past the per-provider timeout.
+ */
+function settleByDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
