@@ -44,7 +44,6 @@ export async function executeWithFallback<T>(
   const random = options.random ?? Math.random;
   let lastError: unknown;
   let position = 0;
-  let round = 0;
 
   while (attempts.length < maxAttempts) {
     if (options.signal.aborted) throw abortError(options.signal, lastError);
@@ -54,8 +53,9 @@ export async function executeWithFallback<T>(
       position++;
       continue;
     }
-    if (position > 0 && index === 0) round++;
     if (position >= candidates.length) {
+      // The round counts passes over the list, so the backoff grows even when candidate 0 is out of the running.
+      const round = Math.floor(position / candidates.length);
       const wait = backoffFor(lastError, round, random, options);
       if (wait === undefined) break;
       await sleep(wait, options.signal).catch(() => undefined);
