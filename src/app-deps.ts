@@ -1,5 +1,8 @@
 import type { ModelCatalog } from './catalog/model-catalog.ts';
 import type { GatewayConfig } from './config/gateway-config.ts';
+import { ProviderHealth } from './routing/provider-health.ts';
+import type { CounterStore } from './state/counter-store.ts';
+import type { KeyValueStore } from './state/key-value-store.ts';
 
 /** Structured logging; the Node runtime writes JSON lines, tests capture. */
 export type Logger = {
@@ -12,6 +15,10 @@ export type Logger = {
 export type AppDeps = {
   config: GatewayConfig;
   catalog: ModelCatalog;
+  /** Circuit breakers, parking, latency: shared across replicas through `stores.keyValue`. */
+  health: ProviderHealth;
+  /** State backends: memory on one process, Redis across Node replicas, Durable Objects / KV on Workers. */
+  stores: { keyValue: KeyValueStore; counters: CounterStore };
   fetch: typeof fetch;
   /** Milliseconds since the epoch. */
   now: () => number;
@@ -32,3 +39,12 @@ export function generateId(prefix: string): string {
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/** The health model for a config, sharing breaker openings and parkings through `keyValue`. */
+export function createProviderHealth(
+  config: GatewayConfig,
+  now: () => number,
+  keyValue?: KeyValueStore,
+): ProviderHealth {
+  return new ProviderHealth(config.routing.circuitBreaker, now, keyValue);
+}

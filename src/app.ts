@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
 import { chatCompletionsRoute } from './api/chat-completions-route.ts';
+import { embeddingsRoute } from './api/embeddings-route.ts';
 import type { GatewayEnv } from './api/gateway-env.ts';
 import { healthRoute } from './api/health-route.ts';
 import { modelsRoute } from './api/models-route.ts';
@@ -27,15 +28,19 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
 
   app.use('/v1/*', bodyLimit(deps.config.server.bodyLimitBytes));
   app.use('/v1/*', auth(deps.config.auth.keys));
+  const providerIds = deps.config.providers.map((provider) => provider.id);
   app.use('/v1/*', async (c, next) => {
     // Workers have no start-up phase: the first request waits for discovery (bounded by its timeouts).
     if (!deps.catalog.isLoaded) await deps.catalog.load();
     const refresh = deps.catalog.refreshInBackground();
     if (refresh) runInBackground(deps, c, refresh);
+    const sync = deps.health.syncShared(providerIds);
+    if (sync) runInBackground(deps, c, sync);
     return next();
   });
   app.route('/', modelsRoute(deps));
   app.route('/', chatCompletionsRoute(deps));
+  app.route('/', embeddingsRoute(deps));
   return app;
 }
 

@@ -53,7 +53,57 @@ export const gatewayConfigSchema = z
       .object({
         strategy: z.enum(['priority']).optional(),
         retries: z.number().int().min(0).max(10).optional(),
-        timeoutMs: z.number().int().min(100).max(3_600_000).optional(),
+        timeoutMs: z
+          .number()
+          .int()
+          .min(100)
+          .max(3_600_000)
+          .optional()
+          .describe(
+            'One deadline per request, shared by every retry and fallback (header x-switchboard-timeout-ms overrides).',
+          ),
+        firstByteTimeoutMs: z
+          .number()
+          .int()
+          .min(50)
+          .optional()
+          .describe('Per attempt: longest wait for the answer (the first chunk of a stream) before failing over.'),
+        idleTimeoutMs: z
+          .number()
+          .int()
+          .min(50)
+          .optional()
+          .describe('Per attempt: longest silence between stream chunks.'),
+        fallbacks: z
+          .record(z.string(), z.array(z.string()))
+          .optional()
+          .describe(
+            'Models to try, in order, when every provider of a model failed: { "gpt-4o": ["claude-sonnet-4"] }.',
+          ),
+        circuitBreaker: z
+          .object({
+            windowMs: z.number().int().min(1000).optional(),
+            minRequests: z.number().int().min(1).optional(),
+            errorRatio: z.number().gt(0).max(1).optional(),
+            openMs: z.number().int().min(100).optional(),
+          })
+          .strict()
+          .optional(),
+        hedging: z
+          .object({
+            models: z
+              .array(z.string())
+              .optional()
+              .describe('Models whose requests are hedged (the header x-switchboard-hedge: on hedges any).'),
+            delayMs: z
+              .number()
+              .int()
+              .min(1)
+              .optional()
+              .describe("Fixed hedge delay; absent: the first candidate's p95 latency."),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),
@@ -63,6 +113,12 @@ export const gatewayConfigSchema = z
         host: z.string().optional(),
         bodyLimitBytes: z.number().int().min(1024).optional(),
         corsOrigins: z.array(z.string()).optional().describe('Allowed CORS origins; ["*"] for any.'),
+        shutdownGraceMs: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe('After SIGTERM, how long in-flight requests and streams may take to finish.'),
       })
       .strict()
       .optional(),

@@ -54,12 +54,23 @@ providers:
       strategy: 'priority',
       retries: configDefaults.retries,
       timeoutMs: configDefaults.timeoutMs,
+      firstByteTimeoutMs: configDefaults.firstByteTimeoutMs,
+      idleTimeoutMs: configDefaults.idleTimeoutMs,
+      fallbacks: {},
+      circuitBreaker: {
+        windowMs: configDefaults.breakerWindowMs,
+        minRequests: configDefaults.breakerMinRequests,
+        errorRatio: configDefaults.breakerErrorRatio,
+        openMs: configDefaults.breakerOpenMs,
+      },
+      hedging: { models: [] },
     });
     expect(config.server).toEqual({
       port: configDefaults.port,
       host: configDefaults.host,
       bodyLimitBytes: configDefaults.bodyLimitBytes,
       corsOrigins: ['*'],
+      shutdownGraceMs: configDefaults.shutdownGraceMs,
     });
     expect(config.catalog).toEqual({
       ttlMs: configDefaults.catalogTtlMs,
@@ -87,12 +98,13 @@ providers:
       apiKey: 'gsk-from-env',
     });
     expect(config.providers[1]).toMatchObject({ id: 'az', type: 'openai', azure: { apiVersion: '2024-10-21' } });
-    expect(config.routing).toEqual({ strategy: 'priority', retries: 0, timeoutMs: 1000 });
+    expect(config.routing).toMatchObject({ strategy: 'priority', retries: 0, timeoutMs: 1000 });
     expect(config.server).toEqual({
       port: 0,
       host: '0.0.0.0',
       bodyLimitBytes: 2048,
       corsOrigins: ['https://app.example'],
+      shutdownGraceMs: configDefaults.shutdownGraceMs,
     });
     expect(config.catalog).toEqual({ ttlMs: 5000, discoveryTimeoutMs: 200, probeLocal: false });
   });

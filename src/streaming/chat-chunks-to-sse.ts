@@ -1,13 +1,14 @@
 import type { ChatCompletionChunk } from '../canonical/index.ts';
 import { GatewayError, toOpenAIErrorBody } from '../canonical/index.ts';
 import { SSE_DONE } from './encode-sse-event.ts';
+import type { ChunkReader } from './observe-chunk-reader.ts';
 
 const encoder = new TextEncoder();
 
 export type ChatSseOptions = {
   /** The chunk already read (streams commit late: headers go out only once it exists). */
   first: ChatCompletionChunk;
-  rest: ReadableStreamDefaultReader<ChatCompletionChunk>;
+  rest: ChunkReader<ChatCompletionChunk>;
   /** Forward the usage chunk (`choices: []`) only when the client asked with `stream_options.include_usage`. */
   includeUsage: boolean;
   /** Called once with how the stream ended: the last usage seen, and the error if it failed. */

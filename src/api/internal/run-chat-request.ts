@@ -3,13 +3,16 @@ import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../../can
 import { GatewayError } from '../../canonical/index.ts';
 import type { Candidate } from '../../catalog/model-catalog.ts';
 import { type AttemptRecord, executeWithFallback } from '../../routing/execute-with-fallback.ts';
+import { hedgeAttempt } from '../../routing/hedge-attempt.ts';
+import { type ChunkReader, observeChunkReader } from '../../streaming/observe-chunk-reader.ts';
+import { planCandidates } from './plan-candidates.ts';
 import { createRequestDeadline } from './request-deadline.ts';
 import { resolveCandidates } from './resolve-candidates.ts';
 
 /** What one canonical chat request produced: a whole completion, or a stream whose first chunk is already read. */
 export type ChatAnswer =
   | { stream: false; response: ChatCompletion }
-  | { stream: true; first: ChatCompletionChunk; rest: ReadableStreamDefaultReader<ChatCompletionChunk> };
+  | { stream: true; first: ChatCompletionChunk; rest: ChunkReader<ChatCompletionChunk> };
 
 export type ChatRun = {
   answer: ChatAnswer;
@@ -21,29 +24,43 @@ export type ChatRun = {
   headers: Headers;
 };
 
+type Attempted = { answer: ChatAnswer; candidate: Candidate };
+
 /**
  * Runs a canonical chat request through the attempt loop, for every inbound format: resolves the model (404 with
- * the closest ids), applies one deadline to every attempt, and for streams reads the first chunk inside the attempt,
- * so an upstream that fails before any content is retried or failed over instead of committing a 200. The deadline
- * covers reaching the answer (the first chunk for streams); a started stream then runs to its own end.
+ * the closest ids) and its fallbacks, skips unhealthy upstreams, applies one deadline to every attempt and a
+ * first-byte timeout to each, and for streams reads the first chunk inside the attempt, so an upstream that fails
+ * before any content is retried or failed over instead of committing a 200. A started stream then runs to its own
+ * end, watched by an idle timeout between chunks. Hedges the first attempt when asked.
  */
 export async function runChatRequest(deps: AppDeps, request: ChatRequest, raw: Request): Promise<ChatRun> {
-  const candidates = resolveCandidates(deps.catalog, request.model);
+  const candidates = planCandidates(deps, request.model, resolveCandidates(deps.catalog, request.model, 'chat'));
   const deadline = createRequestDeadline(raw, deps.config.routing.timeoutMs, deps.now);
   const startedAt = performance.now();
+  const attemptOnce = (candidate: Candidate, signal: AbortSignal) => attempt(deps, candidate, request, signal);
+  const hedgeDelayMs = hedgeDelayFor(deps, request.model, raw, candidates);
   try {
     const result = await executeWithFallback(
       candidates,
-      (candidate, signal) => callUpstream(deps, candidate, request, signal),
+      (candidate, signal) => {
+        const backup = candidates[1];
+        if (hedgeDelayMs === undefined || candidate !== candidates[0] || !backup) return attemptOnce(candidate, signal);
+        return hedgeAttempt(
+          (primarySignal) => attemptOnce(candidate, primarySignal),
+          (backupSignal) => attemptOnce(backup, backupSignal),
+          { delayMs: hedgeDelayMs, signal, discard: discardAnswer },
+        );
+      },
       { retries: deps.config.routing.retries, signal: deadline.signal, deadlineAt: deadline.deadlineAt, now: deps.now },
     );
+    const { answer, candidate } = result.value;
     return {
-      answer: result.value,
-      candidate: result.candidate,
+      answer,
+      candidate,
       attempts: result.attempts,
       upstreamMs: performance.now() - startedAt,
       headers: new Headers({
-        'x-switchboard-provider': result.candidate.provider.id,
+        'x-switchboard-provider': candidate.provider.id,
         'x-switchboard-attempts': String(result.attempts.length),
       }),
     };
@@ -64,12 +81,100 @@ export function setEventStreamHeaders(headers: Headers): void {
   headers.set('x-accel-buffering', 'no');
 }
 
+/** The hedge delay when this request is hedged (config `routing.hedging` or `x-switchboard-hedge: on`). */
+function hedgeDelayFor(deps: AppDeps, model: string, raw: Request, candidates: Candidate[]): number | undefined {
+  if (candidates.length < 2) return undefined;
+  const asked = raw.headers.get('x-switchboard-hedge');
+  if (asked === 'off') return undefined;
+  const hedging = deps.config.routing.hedging;
+  if (asked !== 'on' && !hedging.models.includes(model)) return undefined;
+  if (hedging.delayMs !== undefined) return hedging.delayMs;
+  // Without a fixed delay: twice the first candidate's typical latency, a stand-in for its p95.
+  const first = candidates[0] as Candidate;
+  const latency = deps.health.latencyOf({ providerId: first.provider.id, model: first.upstreamModel });
+  return latency === undefined ? 1_000 : Math.max(50, Math.round(latency * 2));
+}
+
+/** One attempt at one upstream: admitted by the health model, bounded by the first-byte timeout, recorded. */
+async function attempt(
+  deps: AppDeps,
+  candidate: Candidate,
+  request: ChatRequest,
+  signal: AbortSignal,
+): Promise<Attempted> {
+  const target = { providerId: candidate.provider.id, model: candidate.upstreamModel };
+  const admission = deps.health.admit(target);
+  if (!admission.admitted) {
+    throw new GatewayError({
+      status: 503,
+      code: 'provider_unavailable',
+      message: `Skipped: ${admission.reason}.`,
+      provider: candidate.provider.id,
+      isRetryable: true,
+    });
+  }
+  const { firstByteTimeoutMs, idleTimeoutMs } = deps.config.routing;
+  const firstByte = new AbortController();
+  const timer = setTimeout(
+    () =>
+      firstByte.abort(
+        new GatewayError({
+          status: 504,
+          type: 'timeout_error',
+          code: 'first_byte_timeout',
+          message: `Provider '${candidate.provider.id}' sent nothing within ${firstByteTimeoutMs} ms.`,
+          provider: candidate.provider.id,
+          isRetryable: true,
+        }),
+      ),
+    firstByteTimeoutMs,
+  );
+  const attemptSignal = AbortSignal.any([signal, firstByte.signal]);
+  const startedAt = performance.now();
+  try {
+    const answer = await callUpstream(deps, candidate, request, attemptSignal);
+    deps.health.recordSuccess(target, performance.now() - startedAt);
+    if (!answer.stream) return { answer, candidate };
+    const rest = observeChunkReader(answer.rest, {
+      idleTimeoutMs,
+      idleError: () =>
+        new GatewayError({
+          status: 504,
+          type: 'timeout_error',
+          code: 'stream_idle_timeout',
+          message: `Provider '${candidate.provider.id}' sent nothing for ${idleTimeoutMs} ms mid-stream.`,
+          provider: candidate.provider.id,
+          isRetryable: false,
+        }),
+      onEnd: ({ error }) => {
+        if (error !== undefined) deps.health.recordFailure(target, error);
+      },
+    });
+    return { answer: { ...answer, rest }, candidate };
+  } catch (error) {
+    if (signal.aborted) deps.health.recordAbandoned(target);
+    else deps.health.recordFailure(target, error);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A hedged answer that lost the race: cancel its stream so the upstream stops generating. */
+function discardAnswer(attempted: Attempted): void {
+  if (attempted.answer.stream) void attempted.answer.rest.cancel().catch(() => undefined);
+}
+
+type RawAnswer =
+  | { stream: false; response: ChatCompletion }
+  | { stream: true; first: ChatCompletionChunk; rest: ReadableStreamDefaultReader<ChatCompletionChunk> };
+
 async function callUpstream(
   deps: AppDeps,
   candidate: Candidate,
   request: ChatRequest,
   signal: AbortSignal,
-): Promise<ChatAnswer> {
+): Promise<RawAnswer> {
   const upstreamRequest =
     request.model === candidate.upstreamModel ? request : { ...request, model: candidate.upstreamModel };
   const result = await candidate.adapter
@@ -105,9 +210,11 @@ async function callUpstream(
 
 /**
  * A body that breaks while it is read (fetch's bare `TypeError: terminated` on a dropped connection) is the
- * upstream's failure: a retryable 502, so the attempt loop can fail over. Aborts keep their own meaning.
+ * upstream's failure: a retryable 502, so the attempt loop can fail over. Aborts keep their own meaning, and a
+ * first-byte timeout surfaces as the timeout it is.
  */
 function asUpstreamError(error: unknown, candidate: Candidate, signal: AbortSignal): unknown {
+  if (signal.aborted && signal.reason instanceof GatewayError) return signal.reason;
   if (error instanceof GatewayError || signal.aborted || !isBrokenBody(error)) return error;
   return new GatewayError({
     status: 502,

@@ -1,8 +1,10 @@
 import type { AppDeps, Logger } from '../../app-deps.ts';
-import { generateId } from '../../app-deps.ts';
+import { createProviderHealth, generateId } from '../../app-deps.ts';
 import { ModelCatalog } from '../../catalog/model-catalog.ts';
 import type { GatewayConfig } from '../../config/gateway-config.ts';
 import { providerAdapters } from '../../providers/provider-adapters.ts';
+import { MemoryCounterStore } from '../../state/memory/memory-counter-store.ts';
+import { MemoryKeyValueStore } from '../../state/memory/memory-key-value-store.ts';
 
 /** The Node wiring of `AppDeps`: global fetch (keep-alive connection pooling), the wall clock, a JSON logger. */
 export function createNodeDeps(config: GatewayConfig, logger: Logger): AppDeps {
@@ -16,9 +18,12 @@ export function createNodeDeps(config: GatewayConfig, logger: Logger): AppDeps {
     discoveryTimeoutMs: config.catalog.discoveryTimeoutMs,
     localProbeTimeoutMs: 800,
   });
+  const stores = { keyValue: new MemoryKeyValueStore(), counters: new MemoryCounterStore() };
   return {
     config,
     catalog,
+    health: createProviderHealth(config, Date.now, stores.keyValue),
+    stores,
     fetch: globalThis.fetch,
     now: Date.now,
     generateId,

@@ -1,0 +1,113 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../app-deps.ts';
+import { encodeEmbeddingBase64 } from '../canonical/embedding-base64.ts';
+import type { EmbeddingsRequest } from '../canonical/embeddings-request.ts';
+import type { EmbeddingsResponse } from '../canonical/embeddings-response.ts';
+import { GatewayError } from '../canonical/index.ts';
+import { parseEmbeddingsRequest } from '../canonical/parse-embeddings-request.ts';
+import type { Candidate } from '../catalog/model-catalog.ts';
+import { readJsonBody } from '../middleware/read-json-body.ts';
+import type { EmbeddingsResult } from '../providers/provider-adapter.ts';
+import { type ExecuteResult, executeWithFallback } from '../routing/execute-with-fallback.ts';
+import type { GatewayEnv } from './gateway-env.ts';
+import { createRequestDeadline } from './internal/request-deadline.ts';
+import { resolveCandidates } from './internal/resolve-candidates.ts';
+
+/**
+ * `POST /v1/embeddings` (wire-formats §3): OpenAI's request in, any provider whose format embeds, OpenAI's response
+ * out. Only embedding models are candidates (a chat model is a 404 naming the embedding models); the attempt loop,
+ * the deadline and the `x-switchboard-*` headers are the chat endpoint's. Vectors arrive as numbers from every
+ * adapter and are encoded here when the client asked for `encoding_format: "base64"` (the openai SDKs' default).
+ * `x-switchboard-usage: estimated` marks a `usage` the gateway estimated because the upstream reported none.
+ */
+export function embeddingsRoute(deps: AppDeps): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+  app.post('/v1/embeddings', async (c) => {
+    const startedAt = performance.now();
+    const request = parseEmbeddingsRequest(await readJsonBody(c.req.raw, deps.config.server.bodyLimitBytes));
+    const candidates = embeddingCandidates(resolveCandidates(deps.catalog, request.model, 'embedding'), request);
+    const deadline = createRequestDeadline(c.req.raw, deps.config.routing.timeoutMs, deps.now);
+    const upstreamStartedAt = performance.now();
+    let result: ExecuteResult<EmbeddingsResult>;
+    try {
+      result = await executeWithFallback(
+        candidates,
+        (candidate, signal) => callUpstream(deps, candidate, request, signal),
+        {
+          retries: deps.config.routing.retries,
+          signal: deadline.signal,
+          deadlineAt: deadline.deadlineAt,
+          now: deps.now,
+        },
+      );
+    } finally {
+      deadline.clear();
+    }
+    const upstreamMs = performance.now() - upstreamStartedAt;
+    const { response, usageEstimated } = result.value;
+    const body = JSON.stringify(request.encoding_format === 'base64' ? toBase64Response(response) : response);
+    const headers = new Headers({
+      'content-type': 'application/json',
+      'x-switchboard-provider': result.candidate.provider.id,
+      'x-switchboard-attempts': String(result.attempts.length),
+    });
+    if (usageEstimated) headers.set('x-switchboard-usage', 'estimated');
+    headers.set('x-switchboard-overhead-ms', Math.max(0, performance.now() - startedAt - upstreamMs).toFixed(2));
+    return new Response(body, { status: 200, headers });
+  });
+  return app;
+}
+
+/** The candidates whose format embeds; a 404 when none does (a configured model the format cannot embed with). */
+function embeddingCandidates(candidates: Candidate[], request: EmbeddingsRequest): Candidate[] {
+  const capable = candidates.filter((candidate) => candidate.adapter.embeddings !== undefined);
+  if (capable.length > 0) return capable;
+  const formats = [...new Set(candidates.map((candidate) => candidate.provider.type))].join(', ');
+  throw new GatewayError({
+    status: 404,
+    type: 'invalid_request_error',
+    code: 'model_not_supported',
+    param: 'model',
+    message: `The model '${request.model}' is served only by providers whose format (${formats}) makes no embeddings.`,
+    isRetryable: false,
+  });
+}
+
+async function callUpstream(
+  deps: AppDeps,
+  candidate: Candidate,
+  request: EmbeddingsRequest,
+  signal: AbortSignal,
+): Promise<EmbeddingsResult> {
+  const { adapter, provider } = candidate;
+  if (!adapter.embeddings) throw new Error(`the '${provider.type}' format makes no embeddings`);
+  const upstreamRequest =
+    request.model === candidate.upstreamModel ? request : { ...request, model: candidate.upstreamModel };
+  try {
+    return await adapter.embeddings(provider, upstreamRequest, {
+      fetch: deps.fetch,
+      signal,
+      now: deps.now,
+      generateId: deps.generateId,
+    });
+  } catch (error) {
+    // A body that breaks while it is read is the upstream's failure: retryable, so the loop can fail over.
+    if (error instanceof GatewayError || signal.aborted) throw error;
+    throw new GatewayError({
+      status: 502,
+      type: 'upstream_error',
+      code: 'upstream_connection_lost',
+      message: `Provider '${candidate.provider.id}' dropped the connection: ${error instanceof Error ? error.message : String(error)}`,
+      provider: candidate.provider.id,
+      isRetryable: true,
+      cause: error,
+    });
+  }
+}
+
+function toBase64Response(response: EmbeddingsResponse): EmbeddingsResponse<string> {
+  return {
+    ...response,
+    data: response.data.map((item) => ({ ...item, embedding: encodeEmbeddingBase64(item.embedding) })),
+  };
+}

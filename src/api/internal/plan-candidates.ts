@@ -1,0 +1,36 @@
+import type { AppDeps } from '../../app-deps.ts';
+import { GatewayError } from '../../canonical/index.ts';
+import type { Candidate } from '../../catalog/model-catalog.ts';
+
+/**
+ * The model's candidates followed by those of its configured fallback models (`routing.fallbacks`), each upstream
+ * once, with the ones the health model refuses right now (open circuit, parked after a 429) left out. When every one
+ * is refused, a 503 that says why and when to come back.
+ */
+export function planCandidates(deps: AppDeps, model: string, primary: Candidate[]): Candidate[] {
+  const all = [...primary];
+  for (const fallback of deps.config.routing.fallbacks[model] ?? []) all.push(...deps.catalog.resolve(fallback));
+  const seen = new Set<string>();
+  const unique = all.filter((candidate) => {
+    const key = `${candidate.provider.id}\u0000${candidate.upstreamModel}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const refusals: Array<{ reason: string; retryAt: number }> = [];
+  const available = unique.filter((candidate) => {
+    const verdict = deps.health.peek({ providerId: candidate.provider.id, model: candidate.upstreamModel });
+    if (!verdict.admitted) refusals.push(verdict);
+    return verdict.admitted;
+  });
+  if (available.length > 0) return available;
+  const retryAt = Math.min(...refusals.map((refusal) => refusal.retryAt));
+  throw new GatewayError({
+    status: 503,
+    type: 'server_error',
+    code: 'no_healthy_provider',
+    message: `No provider for '${model}' can take requests right now: ${refusals.map((refusal) => refusal.reason).join('; ')}.`,
+    retryAfterMs: Math.max(0, retryAt - deps.now()),
+    isRetryable: true,
+  });
+}
