@@ -1,0 +1,60 @@
+import type { AppDeps, Logger } from '../../app-deps.ts';
+import { createProviderHealth, generateId } from '../../app-deps.ts';
+import { ModelCatalog } from '../../catalog/model-catalog.ts';
+import { ConfigError } from '../../config/config-error.ts';
+import type { GatewayConfig } from '../../config/gateway-config.ts';
+import { parseGatewayConfig } from '../../config/parse-gateway-config.ts';
+import { providerAdapters } from '../../providers/provider-adapters.ts';
+import { MemoryCounterStore } from '../../state/memory/memory-counter-store.ts';
+import { MemoryKeyValueStore } from '../../state/memory/memory-key-value-store.ts';
+import { toConfigEnvironment, type WorkerEnv } from './worker-env.ts';
+
+/**
+ * The resolved config from the Worker's vars and secrets. A Worker is always on a public address, so, as `serveNode`
+ * does for a non-loopback host, it refuses to run without gateway keys unless `auth.open` says so on purpose.
+ */
+export function loadWorkerConfig(env: WorkerEnv): GatewayConfig {
+  const environment = toConfigEnvironment(env);
+  const text = environment.SWITCHBOARD_CONFIG?.trim() ? environment.SWITCHBOARD_CONFIG : undefined;
+  const config = parseGatewayConfig(text, environment);
+  if (config.auth.keys.length === 0 && !config.auth.open) {
+    throw new ConfigError(
+      'auth.keys',
+      'no gateway key is set and a Worker is reachable from the internet',
+      'run `wrangler secret put SWITCHBOARD_API_KEYS` (or WORKER_API_KEY), or set auth.open: true to serve without keys on purpose',
+    );
+  }
+  return config;
+}
+
+/**
+ * The Workers wiring of `AppDeps`: the runtime's fetch, the wall clock, console logging. Background work goes through
+ * the request's `ctx.waitUntil`, which the app reaches through Hono's execution context. State lives in memory, so
+ * it is per isolate (each isolate keeps its own breakers and counters) until the KV / Durable Object backends exist.
+ */
+export function createWorkerDeps(config: GatewayConfig, logger: Logger): AppDeps {
+  // `catalog.probeLocal: true` in a config file would still add local servers: they are unreachable from a Worker.
+  const providers = config.providers.filter((provider) => provider.source !== 'local');
+  // Bound so the runtime's fetch is never called with a foreign `this`.
+  const workerFetch: typeof fetch = (input, init) => fetch(input, init);
+  const catalog = new ModelCatalog({
+    providers,
+    adapters: providerAdapters,
+    fetch: workerFetch,
+    now: Date.now,
+    generateId,
+    ttlMs: config.catalog.ttlMs,
+    discoveryTimeoutMs: config.catalog.discoveryTimeoutMs,
+  });
+  const stores = { keyValue: new MemoryKeyValueStore(), counters: new MemoryCounterStore() };
+  return {
+    config: { ...config, providers },
+    catalog,
+    health: createProviderHealth(config, Date.now, stores.keyValue),
+    stores,
+    fetch: workerFetch,
+    now: Date.now,
+    generateId,
+    logger,
+  };
+}
