@@ -1,3 +1,4 @@
+import { watch } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { GatewayConfig } from '../../config/gateway-config.ts';
 import { createNodeDeps } from './create-node-deps.ts';
@@ -14,9 +15,6 @@ const usage = `Usage:
 With no config file, Switchboard configures itself from provider keys in the environment
 (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, GROQ_API_KEY, ...) and local servers
 (Ollama, LM Studio, vLLM, llama.cpp). See docs/configuration.md.`;
-
-/** How long in-flight requests may take to finish after SIGTERM / SIGINT. */
-const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -38,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Unknown command '${command}'.\n\n${usage}\n`);
     return 2;
   }
-  const { config } = loadConfigFile(values.config, process.env);
+  const { config, path } = loadConfigFile(values.config, process.env);
   applyFlags(config, values);
   const logger = createJsonLogger(
     (process.env.SWITCHBOARD_LOG_LEVEL as 'info' | 'warn' | 'error' | undefined) ?? 'info',
@@ -46,16 +44,57 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'models') return printModels(config, logger);
 
   const gateway = await serveNode(config, logger);
-  process.stdout.write(`${formatStartupTable(gateway.catalog.providerStatuses(), config, gateway.url)}\n`);
+  process.stdout.write(`${formatStartupTable(gateway.current().catalog.providerStatuses(), config, gateway.url)}\n`);
+  let stopping = false;
   const shutdown = (signal: string) => {
-    logger.info('shutting_down', { signal });
-    const force = setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS);
-    force.unref();
-    void gateway.close().then(() => process.exit(0));
+    if (stopping) return;
+    stopping = true;
+    const graceMs = gateway.current().config.server.shutdownGraceMs;
+    logger.info('shutting_down', { signal, graceMs });
+    void gateway.shutdown(graceMs).then(({ unfinished }) => {
+      if (unfinished > 0) logger.warn('shutdown_cut_requests', { unfinished });
+      process.exit(0);
+    });
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  if (path) watchConfig(path, values, gateway, logger);
   return -1;
+}
+
+/** Reloads the config on SIGHUP and when the file changes; a bad new config is refused and the old one stays. */
+function watchConfig(
+  path: string,
+  flags: { port?: string; host?: string },
+  gateway: Awaited<ReturnType<typeof serveNode>>,
+  logger: ReturnType<typeof createJsonLogger>,
+): void {
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  let running = Promise.resolve();
+  const reload = (reason: string) => {
+    running = running.then(async () => {
+      try {
+        const { config } = loadConfigFile(path, process.env);
+        applyFlags(config, flags);
+        await gateway.reload(config);
+        logger.info('config_reloaded', { reason, providers: config.providers.length });
+      } catch (error) {
+        logger.error('config_reload_rejected', {
+          reason,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    });
+  };
+  process.on('SIGHUP', () => reload('SIGHUP'));
+  try {
+    watch(path, () => {
+      clearTimeout(pending);
+      pending = setTimeout(() => reload('file changed'), 200);
+    }).unref();
+  } catch (error) {
+    logger.warn('config_watch_unavailable', { error: String(error) });
+  }
 }
 
 function applyFlags(config: GatewayConfig, values: { port?: string; host?: string }): void {
