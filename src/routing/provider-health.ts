@@ -220,9 +220,12 @@ function modelKey(target: HealthTarget): string {
   return `${target.providerId}::${target.model}`;
 }
 
-/** Upstream trouble (5xx, timeouts, broken connections, rate limits, a rejected provider key), not client mistakes. */
+/**
+ * Upstream trouble (5xx, timeouts, broken connections, a rejected provider key), not client mistakes. A 429 is
+ * handled by parking for its Retry-After instead: a busy provider is not a broken one.
+ */
 function countsAgainstUpstream(error: unknown): boolean {
   if (!(error instanceof GatewayError)) return false;
-  if (error.status === 499) return false;
+  if (error.status === 499 || error.status === 429) return false;
   return error.isRetryable || error.status === 401 || error.status === 403;
 }

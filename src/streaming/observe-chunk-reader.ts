@@ -29,8 +29,9 @@ export function observeChunkReader<T>(reader: ReadableStreamDefaultReader<T>, op
       const idle = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           const error = options.idleError();
-          void reader.cancel(error).catch(() => undefined);
+          // Reject before cancelling: cancelling settles the pending read as `done`, which must not win the race.
           reject(error);
+          void reader.cancel(error).catch(() => undefined);
         }, options.idleTimeoutMs);
       });
       return Promise.race([reader.read(), idle]).then(

@@ -2,9 +2,14 @@ import type { DiscoveredModel } from '../provider-adapter.ts';
 
 /**
  * Model list bodies as real servers send them → discovered models. Tolerates `{data:[…]}` (OpenAI, vLLM, LM Studio,
- * Groq…), bare arrays, `{models:[…]}` and Ollama's `/api/tags` (`{models:[{name, model}]}`), `models/…` names, and
- * entries that are plain strings. Returns the models and, for paginated lists (`has_more` + `last_id`), the cursor
- * of the next page.
+ * Groq…), bare arrays (Together), `{models:[…]}` and Ollama's `/api/tags` (`{models:[{name, model}]}`), `models/…`
+ * names, and entries that are plain strings. Returns the models and, for paginated lists (`has_more` + `last_id`),
+ * the cursor of the next page.
+ *
+ * The context window is read from whichever field the server uses: `context_length` (OpenRouter, Together,
+ * Fireworks), `max_model_len` (vLLM), `context_window` (Groq), `max_context_length` (Mistral, LM Studio's native
+ * list). Models a server marks as neither chat nor embedding (Together's `type: "image"`, `"audio"`, `"rerank"`, …)
+ * are left out: a chat request to them can only fail.
  */
 export function parseOpenAIModelList(body: unknown): { models: DiscoveredModel[]; nextAfter?: string } {
   const record = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
@@ -33,21 +38,40 @@ function toDiscoveredModel(entry: unknown): DiscoveredModel | undefined {
   const source = entry as Record<string, unknown>;
   const rawId = [source.id, source.model, source.name].find((value) => typeof value === 'string' && value !== '');
   if (typeof rawId !== 'string') return undefined;
+  if (typeof source.type === 'string' && NOT_CHAT_TYPES.has(source.type)) return undefined;
   const model: DiscoveredModel = { id: stripModelsPrefix(rawId) };
   if (typeof source.created === 'number') model.created = source.created;
   if (typeof source.owned_by === 'string') model.ownedBy = source.owned_by;
-  const contextLength = source.context_length ?? source.max_model_len ?? source.context_window;
+  const displayName = [source.display_name, source.name].find(
+    (value) => typeof value === 'string' && value !== '' && value !== rawId,
+  );
+  if (typeof displayName === 'string') model.displayName = displayName;
+  const contextLength = [
+    source.context_length,
+    source.max_model_len,
+    source.context_window,
+    source.max_context_length,
+  ].find((value) => typeof value === 'number' && value > 0);
   if (typeof contextLength === 'number') model.contextLength = contextLength;
   if (looksLikeEmbeddingModel(model.id, source)) model.kind = 'embedding';
   return model;
 }
 
+/** `type` values of model lists (Together, LM Studio) that name models no chat request can use. */
+const NOT_CHAT_TYPES = new Set(['image', 'audio', 'transcribe', 'rerank', 'moderation', 'video', 'tts', 'stt']);
+
 function stripModelsPrefix(id: string): string {
   return id.startsWith('models/') ? id.slice('models/'.length) : id;
 }
 
-/** OpenAI's list has no capability field; names and LM Studio's / OpenRouter's `type` fields are the signal. */
+/**
+ * OpenAI's list has no capability field; names, the `type` field of LM Studio and Together, and the base `model` of
+ * an Azure deployment (whose own name can be anything) are the signal.
+ */
 function looksLikeEmbeddingModel(id: string, source: Record<string, unknown>): boolean {
   if (source.type === 'embeddings' || source.type === 'embedding') return true;
-  return /(^|[-_/.])(text-)?embed(ding)?s?([-_.]|$)|^nomic-embed|^bge-|^e5-|^gte-|^mxbai-embed/i.test(id);
+  const names = [id, typeof source.model === 'string' ? source.model : ''];
+  return names.some((name) =>
+    /(^|[-_/.])(text-)?embed(ding)?s?([-_.:]|$)|^nomic-embed|^bge-|^e5-|^gte-|^mxbai-embed/i.test(name),
+  );
 }

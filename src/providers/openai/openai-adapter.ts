@@ -4,6 +4,7 @@ import type { ChatCallResult, DiscoveredModel, ProviderAdapter, ProviderDefiniti
 import { sendUpstreamRequest } from '../send-upstream-request.ts';
 import { convertFromOpenAIResponse } from './convert-from-openai-response.ts';
 import { convertToOpenAIRequest } from './convert-to-openai-request.ts';
+import { detectOpenAIDialect } from './internal/detect-openai-dialect.ts';
 import { parseOpenAIModelList } from './list-openai-models.ts';
 import { mapOpenAIError } from './openai-error.ts';
 import { openAIStreamToChunks } from './openai-stream-to-chunks.ts';
@@ -36,7 +37,7 @@ export const openAIAdapter: ProviderAdapter = {
   },
 
   async chatCompletion(provider, request, context): Promise<ChatCallResult> {
-    const body = JSON.stringify(convertToOpenAIRequest(request));
+    const body = JSON.stringify(convertToOpenAIRequest(request, detectOpenAIDialect(provider)));
     const response = await sendUpstreamRequest(
       chatUrl(provider, request.model),
       { method: 'POST', headers: upstreamHeaders(provider, true), body },
@@ -66,7 +67,14 @@ export const openAIAdapter: ProviderAdapter = {
   },
 };
 
+/**
+ * Azure OpenAI (https://learn.microsoft.com/azure/ai-foundry/openai/reference): with a dated `apiVersion` the
+ * deployment is in the path (`/openai/deployments/{deployment}/chat/completions?api-version=…`) and the body's `model`
+ * is ignored; with `apiVersion: v1` the resource serves OpenAI's own paths under `/openai/v1` and `model` names the
+ * deployment. Either way `baseUrl` is the resource, `https://{resource}.openai.azure.com`.
+ */
 function chatUrl(provider: ProviderDefinition, model: string): string {
+  if (provider.azure && isAzureV1(provider.azure.apiVersion)) return `${provider.baseUrl}/openai/v1/chat/completions`;
   if (provider.azure) {
     return `${provider.baseUrl}/openai/deployments/${encodeURIComponent(model)}/chat/completions?api-version=${encodeURIComponent(provider.azure.apiVersion)}`;
   }
@@ -74,13 +82,21 @@ function chatUrl(provider: ProviderDefinition, model: string): string {
 }
 
 function modelsUrl(provider: ProviderDefinition, after: string | undefined): string {
+  if (provider.azure && isAzureV1(provider.azure.apiVersion)) return `${provider.baseUrl}/openai/v1/models`;
   if (provider.azure) {
-    // Azure lists deployments (what requests are addressed to), not base models.
+    // Deployments (what requests are addressed to), not base models. Only old api-versions still serve this list;
+    // newer ones answer 404, so Azure providers name their deployments in `models:` (the catalog keeps serving those
+    // when discovery fails) and usually set `discover: false`.
     return `${provider.baseUrl}/openai/deployments?api-version=${encodeURIComponent(provider.azure.apiVersion)}`;
   }
   return after ? `${provider.baseUrl}/models?after=${encodeURIComponent(after)}` : `${provider.baseUrl}/models`;
 }
 
+function isAzureV1(apiVersion: string): boolean {
+  return apiVersion === 'v1';
+}
+
+/** Only the provider's own headers and key go upstream; nothing from the client's request is forwarded. */
 function upstreamHeaders(provider: ProviderDefinition, withBody: boolean): Record<string, string> {
   const headers: Record<string, string> = { accept: 'application/json', ...provider.headers };
   if (withBody) headers['content-type'] = 'application/json';

@@ -1,6 +1,8 @@
 import type { ChatCompletionChunk, Usage } from '../../canonical/index.ts';
 import { GatewayError } from '../../canonical/index.ts';
 import type { SseEvent } from '../../streaming/sse-event.ts';
+import { normalizeOpenAIMessage } from './internal/normalize-openai-message.ts';
+import { normalizeOpenAIUsage } from './internal/normalize-openai-usage.ts';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
 import { parseErrorBody } from './openai-error.ts';
 
@@ -9,9 +11,11 @@ type StreamDefaults = { id: string; created: number; model: string; provider: st
 /**
  * OpenAI-format SSE events → canonical chunks (wire-formats §1.7, §9).
  * - `[DONE]` ends the stream; a stream that ends without it and without any finish reason was truncated and errors.
- * - `data: {"error":…}` and `event: error` become a `GatewayError`.
- * - Usage, wherever a server puts it (a `choices: []` chunk, or on the finish chunk), is taken off the chunks and sent
- *   once as the last chunk, so downstream code finds it in one place.
+ * - `data: {"error":…}`, vLLM's `data: {"object":"error",…}` and `event: error` become a `GatewayError`.
+ * - Usage, wherever a server puts it (a `choices: []` chunk; on the finish chunk as Mistral and Together do; in
+ *   `x_groq.usage` on Groq's last chunk, https://console.groq.com/docs/api-reference), is taken off the chunks,
+ *   normalised, and sent once as the last chunk, so downstream code finds it in one place.
+ * - Deltas are normalised like messages (`reasoning` → `reasoning_content`, Mistral's content chunks).
  * - Azure's empty first chunk (`choices: []`, `prompt_filter_results`) and the `obfuscation` padding are dropped.
  */
 export function openAIStreamToChunks(defaults: StreamDefaults): TransformStream<SseEvent, ChatCompletionChunk> {
@@ -30,15 +34,13 @@ export function openAIStreamToChunks(defaults: StreamDefaults): TransformStream<
         controller.terminate();
         return;
       }
-      let payload: Record<string, unknown>;
-      try {
-        payload = JSON.parse(data);
-      } catch {
+      const payload = parsePayload(event);
+      if (!payload) {
         controller.error(malformed(defaults.provider, data));
         return;
       }
-      if (event.event === 'error' || (payload.error !== undefined && payload.error !== null)) {
-        const parsed = parseErrorBody(data);
+      if (event.event === 'error' || isErrorPayload(payload)) {
+        const parsed = parseErrorBody(JSON.stringify(payload));
         controller.error(
           new GatewayError({
             status: 502,
@@ -51,7 +53,7 @@ export function openAIStreamToChunks(defaults: StreamDefaults): TransformStream<
         );
         return;
       }
-      if (payload.usage && typeof payload.usage === 'object') usage = payload.usage as Usage;
+      usage = normalizeOpenAIUsage(payload.usage) ?? groqUsage(payload) ?? usage;
       const choices = Array.isArray(payload.choices) ? (payload.choices as Array<Record<string, unknown>>) : [];
       if (choices.length === 0) return;
       const chunk = {
@@ -66,7 +68,10 @@ export function openAIStreamToChunks(defaults: StreamDefaults): TransformStream<
           return {
             ...choice,
             index: typeof choice.index === 'number' ? choice.index : position,
-            delta: typeof choice.delta === 'object' && choice.delta !== null ? choice.delta : {},
+            delta:
+              typeof choice.delta === 'object' && choice.delta !== null
+                ? normalizeOpenAIMessage(choice.delta as Record<string, unknown>)
+                : {},
             finish_reason: finishReason,
           };
         }),
@@ -111,6 +116,31 @@ function usageChunk(
   };
   if (last.system_fingerprint !== undefined) chunk.system_fingerprint = last.system_fingerprint as string | null;
   return chunk;
+}
+
+function parsePayload(event: SseEvent): Record<string, unknown> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(event.data);
+  } catch {
+    // An `event: error` whose data is plain text is still the upstream's error, not a framing problem.
+    return event.event === 'error' ? { error: { message: event.data } } : undefined;
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** OpenAI's `{"error":{…}}` (also OpenRouter's, which adds a `choices` entry) and vLLM's `{"object":"error",…}`. */
+function isErrorPayload(payload: Record<string, unknown>): boolean {
+  return (payload.error !== undefined && payload.error !== null) || payload.object === 'error';
+}
+
+/** Groq's usage before it honoured `stream_options`: `x_groq.usage` on the last chunk. */
+function groqUsage(payload: Record<string, unknown>): Usage | undefined {
+  const extension = payload.x_groq;
+  if (typeof extension !== 'object' || extension === null) return undefined;
+  return normalizeOpenAIUsage((extension as { usage?: unknown }).usage);
 }
 
 function malformed(provider: string, data: string): GatewayError {
