@@ -3,7 +3,9 @@ import { chatCompletionsRoute } from './api/chat-completions-route.ts';
 import { embeddingsRoute } from './api/embeddings-route.ts';
 import type { GatewayEnv } from './api/gateway-env.ts';
 import { healthRoute } from './api/health-route.ts';
+import { messagesRoute } from './api/messages-route.ts';
 import { modelsRoute } from './api/models-route.ts';
+import { responsesRoute } from './api/responses-route.ts';
 import type { AppDeps } from './app-deps.ts';
 import { GatewayError } from './canonical/index.ts';
 import { auth } from './middleware/auth.ts';
@@ -26,8 +28,9 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   app.use('*', cors(deps.config.server.corsOrigins));
   app.route('/', healthRoute(deps));
 
-  app.use('/v1/*', bodyLimit(deps.config.server.bodyLimitBytes));
+  // Auth first: a client without a key learns that (401), not the size rule of a gateway it cannot use.
   app.use('/v1/*', auth(deps.config.auth.keys));
+  app.use('/v1/*', bodyLimit(deps.config.server.bodyLimitBytes));
   const providerIds = deps.config.providers.map((provider) => provider.id);
   app.use('/v1/*', async (c, next) => {
     // Workers have no start-up phase: the first request waits for discovery (bounded by its timeouts).
@@ -40,6 +43,8 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   });
   app.route('/', modelsRoute(deps));
   app.route('/', chatCompletionsRoute(deps));
+  app.route('/', messagesRoute(deps));
+  app.route('/', responsesRoute(deps));
   app.route('/', embeddingsRoute(deps));
   return app;
 }

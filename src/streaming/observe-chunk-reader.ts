@@ -25,7 +25,7 @@ export function observeChunkReader<T>(reader: ReadableStreamDefaultReader<T>, op
   };
   return {
     read() {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let timer!: ReturnType<typeof setTimeout>;
       const idle = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           const error = options.idleError();
