@@ -3,6 +3,7 @@ import type { GatewayConfig } from './config/gateway-config.ts';
 import { ProviderHealth } from './routing/provider-health.ts';
 import type { CounterStore } from './state/counter-store.ts';
 import type { KeyValueStore } from './state/key-value-store.ts';
+import type { TelemetrySink } from './telemetry/request-record.ts';
 
 /** Structured logging; the Node runtime writes JSON lines, tests capture. */
 export type Logger = {
@@ -24,6 +25,8 @@ export type AppDeps = {
   now: () => number;
   generateId: (prefix: string) => string;
   logger: Logger;
+  /** Receives one record per request when it ends (request log, metrics); absent: nothing is recorded. */
+  telemetry?: TelemetrySink;
   /** Keeps background work alive after the response (Workers' `waitUntil`); Node just lets it run. */
   waitUntil?: (work: Promise<unknown>) => void;
 };

@@ -5,6 +5,9 @@ import type { Candidate } from '../../catalog/model-catalog.ts';
 import { type AttemptRecord, executeWithFallback } from '../../routing/execute-with-fallback.ts';
 import { hedgeAttempt } from '../../routing/hedge-attempt.ts';
 import { type ChunkReader, observeChunkReader } from '../../streaming/observe-chunk-reader.ts';
+import { tapChunkReader } from '../../streaming/tap-chunk-reader.ts';
+import type { InboundFormat } from '../../telemetry/request-record.ts';
+import { RequestRecorder } from '../../telemetry/request-recorder.ts';
 import { planCandidates } from './plan-candidates.ts';
 import { createRequestDeadline } from './request-deadline.ts';
 import { resolveCandidates } from './resolve-candidates.ts';
@@ -26,6 +29,9 @@ export type ChatRun = {
 
 type Attempted = { answer: ChatAnswer; candidate: Candidate };
 
+/** Who asked and how, for the request record. */
+export type RunOptions = { requestId?: string; keyId?: string; inbound?: InboundFormat };
+
 /**
  * Runs a canonical chat request through the attempt loop, for every inbound format: resolves the model (404 with
  * the closest ids) and its fallbacks, skips unhealthy upstreams, applies one deadline to every attempt and a
@@ -33,13 +39,25 @@ type Attempted = { answer: ChatAnswer; candidate: Candidate };
  * before any content is retried or failed over instead of committing a 200. A started stream then runs to its own
  * end, watched by an idle timeout between chunks. Hedges the first attempt when asked.
  */
-export async function runChatRequest(deps: AppDeps, request: ChatRequest, raw: Request): Promise<ChatRun> {
-  const candidates = planCandidates(deps, request.model, resolveCandidates(deps.catalog, request.model, 'chat'));
-  const deadline = createRequestDeadline(raw, deps.config.routing.timeoutMs, deps.now);
-  const startedAt = performance.now();
-  const attemptOnce = (candidate: Candidate, signal: AbortSignal) => attempt(deps, candidate, request, signal);
-  const hedgeDelayMs = hedgeDelayFor(deps, request.model, raw, candidates);
+export async function runChatRequest(
+  deps: AppDeps,
+  request: ChatRequest,
+  raw: Request,
+  options: RunOptions = {},
+): Promise<ChatRun> {
+  const recorder = new RequestRecorder(deps.telemetry, request, {
+    requestId: options.requestId ?? raw.headers.get('x-request-id') ?? deps.generateId('req_'),
+    ...(options.keyId ? { keyId: options.keyId } : {}),
+    inbound: options.inbound ?? 'openai-chat',
+    now: deps.now(),
+  });
+  let deadline: ReturnType<typeof createRequestDeadline> | undefined;
   try {
+    const candidates = planCandidates(deps, request.model, resolveCandidates(deps.catalog, request.model));
+    deadline = createRequestDeadline(raw, deps.config.routing.timeoutMs, deps.now);
+    const startedAt = performance.now();
+    const attemptOnce = (candidate: Candidate, signal: AbortSignal) => attempt(deps, candidate, request, signal);
+    const hedgeDelayMs = hedgeDelayFor(deps, request.model, raw, candidates);
     const result = await executeWithFallback(
       candidates,
       (candidate, signal) => {
@@ -53,19 +71,48 @@ export async function runChatRequest(deps: AppDeps, request: ChatRequest, raw: R
       },
       { retries: deps.config.routing.retries, signal: deadline.signal, deadlineAt: deadline.deadlineAt, now: deps.now },
     );
-    const { answer, candidate } = result.value;
+    const { candidate } = result.value;
+    const upstreamMs = performance.now() - startedAt;
+    const record = recorder.record;
+    record.provider = candidate.provider.id;
+    record.modelUsed = candidate.upstreamModel;
+    record.attempts = result.attempts;
+    record.status = 200;
+    record.timeToFirstTokenMs = Math.round(recorder.elapsed() * 100) / 100;
+    record.overheadMs = Math.max(0, Math.round((recorder.elapsed() - upstreamMs) * 100) / 100);
+    let answer = result.value.answer;
+    if (answer.stream) {
+      recorder.observeChunk(answer.first);
+      answer = {
+        ...answer,
+        rest: tapChunkReader(answer.rest, {
+          onChunk: (chunk) => recorder.observeChunk(chunk),
+          onEnd: (outcome) => recorder.finish(outcome),
+        }),
+      };
+    } else {
+      recorder.finish({
+        usage: answer.response.usage,
+        completionText: answer.response.choices[0]?.message.content ?? '',
+      });
+    }
     return {
       answer,
       candidate,
       attempts: result.attempts,
-      upstreamMs: performance.now() - startedAt,
+      upstreamMs,
       headers: new Headers({
         'x-switchboard-provider': candidate.provider.id,
         'x-switchboard-attempts': String(result.attempts.length),
       }),
     };
+  } catch (error) {
+    const attempts = (error as { attempts?: AttemptRecord[] }).attempts;
+    if (attempts) recorder.record.attempts = attempts;
+    recorder.finish({ error });
+    throw error;
   } finally {
-    deadline.clear();
+    deadline?.clear();
   }
 }
 
