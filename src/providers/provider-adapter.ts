@@ -19,7 +19,23 @@ export interface ProviderAdapter {
   listModels(provider: ProviderDefinition, context: AdapterContext): Promise<DiscoveredModel[]>;
   /** One call upstream. `request.model` is already the upstream's model id. */
   chatCompletion(provider: ProviderDefinition, request: ChatRequest, context: AdapterContext): Promise<ChatCallResult>;
+  /**
+   * Optional: the OpenAI Responses API spoken natively, for `POST /v1/responses` pass-through. Formats without it
+   * (and providers its `supports` turns down) get Responses requests translated through `chatCompletion`.
+   */
+  readonly responses?: NativeResponsesSupport;
 }
+
+/** Native OpenAI Responses API support (`ProviderAdapter.responses`). */
+export type NativeResponsesSupport = {
+  /** Whether this provider is the real Responses API (stored state, built-in tools), not just the Chat format. */
+  supports(provider: ProviderDefinition): boolean;
+  /**
+   * Sends a Responses body as it came (`body.model` already the upstream's id) to the provider's `/responses` and
+   * returns its 2xx answer unread, JSON or SSE; any other status is thrown as a `GatewayError`.
+   */
+  forward(provider: ProviderDefinition, body: Record<string, unknown>, context: AdapterContext): Promise<Response>;
+};
 
 export type ProviderFormat = 'openai' | 'anthropic' | 'gemini';
 

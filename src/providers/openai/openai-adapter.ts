@@ -4,6 +4,7 @@ import type { ChatCallResult, DiscoveredModel, ProviderAdapter, ProviderDefiniti
 import { sendUpstreamRequest } from '../send-upstream-request.ts';
 import { convertFromOpenAIResponse } from './convert-from-openai-response.ts';
 import { convertToOpenAIRequest } from './convert-to-openai-request.ts';
+import { openAIResponsesForwarding } from './forward-openai-responses.ts';
 import { detectOpenAIDialect } from './internal/detect-openai-dialect.ts';
 import { parseOpenAIModelList } from './list-openai-models.ts';
 import { mapOpenAIError } from './openai-error.ts';
@@ -15,6 +16,7 @@ const MAX_MODEL_PAGES = 20;
 /** OpenAI Chat Completions and every server that speaks it (presets), Azure OpenAI included. */
 export const openAIAdapter: ProviderAdapter = {
   format: 'openai',
+  responses: openAIResponsesForwarding,
 
   async listModels(provider, context) {
     const models: DiscoveredModel[] = [];

@@ -1,0 +1,250 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../app-deps.ts';
+import { GatewayError } from '../canonical/index.ts';
+import type { Candidate } from '../catalog/model-catalog.ts';
+import { readJsonBody } from '../middleware/read-json-body.ts';
+import { createResponsesEventBuilder } from '../providers/openai-responses/chunks-to-responses-events.ts';
+import { chunksToResponsesSse } from '../providers/openai-responses/chunks-to-responses-sse.ts';
+import {
+  convertFromResponsesRequest,
+  findNativeOnlyFeature,
+} from '../providers/openai-responses/convert-from-responses-request.ts';
+import { convertToResponsesResponse } from '../providers/openai-responses/convert-to-responses-response.ts';
+import { isRecord } from '../providers/openai-responses/internal/invalid-responses-field.ts';
+import { responsesEchoFrom } from '../providers/openai-responses/internal/responses-echo.ts';
+import { type ExecuteResult, executeWithFallback } from '../routing/execute-with-fallback.ts';
+import type { GatewayEnv } from './gateway-env.ts';
+import { planCandidates } from './internal/plan-candidates.ts';
+import { createRequestDeadline } from './internal/request-deadline.ts';
+import { resolveCandidates } from './internal/resolve-candidates.ts';
+import { runChatRequest, setEventStreamHeaders, setOverheadHeader } from './internal/run-chat-request.ts';
+
+/**
+ * `POST /v1/responses` (OpenAI Responses API, wire-formats §2). Two paths:
+ * - native: when the model's first upstream speaks the real Responses API (`adapter.responses.supports`), or the
+ *   request needs it (`previous_response_id`, built-in tools …) and some upstream of the model does, the body goes
+ *   as-is to those upstreams (model replaced, provider key) and their answer is relayed byte for byte;
+ * - translated: otherwise the body becomes a canonical Chat request, runs like any other (retries, failover, late
+ *   commit), and the answer is turned back into a Response object or Responses stream events.
+ * Errors are OpenAI-shaped (the error handler).
+ */
+export function responsesRoute(deps: AppDeps): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+  app.post('/v1/responses', async (c) => {
+    const startedAt = performance.now();
+    const body = await readJsonBody(c.req.raw, deps.config.server.bodyLimitBytes);
+    if (!isRecord(body)) {
+      throw new GatewayError({
+        status: 400,
+        code: 'invalid_request',
+        message: 'The request body must be a JSON object.',
+      });
+    }
+    if (typeof body.model !== 'string' || body.model === '') {
+      throw new GatewayError({
+        status: 400,
+        code: 'missing_required_parameter',
+        param: 'model',
+        message: "'model' is required.",
+      });
+    }
+    const candidates = planCandidates(deps, body.model, resolveCandidates(deps.catalog, body.model, 'chat'));
+    const native = candidates.filter((candidate) => candidate.adapter.responses?.supports(candidate.provider));
+    const nativeOnly = findNativeOnlyFeature(body);
+    if (native.length > 0 && (native[0] === candidates[0] || nativeOnly)) {
+      return forwardNatively(deps, native, body, c.req.raw, startedAt);
+    }
+    if (nativeOnly) {
+      throw new GatewayError({
+        status: 400,
+        code: 'unsupported_parameter',
+        param: nativeOnly.param,
+        message: nativeOnly.message,
+      });
+    }
+
+    const request = convertFromResponsesRequest(body);
+    const run = await runChatRequest(deps, request, c.req.raw);
+    const { answer, headers } = run;
+    const context = {
+      id: deps.generateId('resp_'),
+      createdAt: Math.floor(deps.now() / 1000),
+      echo: responsesEchoFrom(body),
+      generateId: deps.generateId,
+    };
+    if (!answer.stream) {
+      const text = JSON.stringify(convertToResponsesResponse(answer.response, context));
+      headers.set('content-type', 'application/json');
+      setOverheadHeader(run, startedAt);
+      return new Response(text, { status: 200, headers });
+    }
+    setEventStreamHeaders(headers);
+    setOverheadHeader(run, startedAt);
+    const stream = chunksToResponsesSse({
+      first: answer.first,
+      rest: answer.rest,
+      builder: createResponsesEventBuilder(context),
+      onEnd: ({ error }) => {
+        if (!error) return;
+        deps.logger.warn('stream_failed_after_start', {
+          requestId: c.get('requestId'),
+          provider: run.candidate.provider.id,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      },
+    });
+    return new Response(stream, { status: 200, headers });
+  });
+  return app;
+}
+
+type NativeAnswer = {
+  response: Response;
+  first?: Uint8Array<ArrayBuffer>;
+  rest?: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>>;
+};
+
+/**
+ * The pass-through: same attempt loop and deadline as translated requests. A JSON answer is read whole inside the
+ * attempt; a stream's first bytes are, so an upstream that fails before answering is retried or failed over.
+ */
+async function forwardNatively(
+  deps: AppDeps,
+  candidates: Candidate[],
+  body: Record<string, unknown>,
+  raw: Request,
+  startedAt: number,
+): Promise<Response> {
+  const deadline = createRequestDeadline(raw, deps.config.routing.timeoutMs, deps.now);
+  const upstreamStartedAt = performance.now();
+  let result: ExecuteResult<NativeAnswer>;
+  try {
+    result = await executeWithFallback(
+      candidates,
+      (candidate, signal) => attemptNative(deps, candidate, body, signal),
+      { retries: deps.config.routing.retries, signal: deadline.signal, deadlineAt: deadline.deadlineAt, now: deps.now },
+    );
+  } finally {
+    deadline.clear();
+  }
+  const upstreamMs = performance.now() - upstreamStartedAt;
+  const { response, first, rest } = result.value;
+  const headers = new Headers({
+    'content-type': response.headers.get('content-type') ?? 'application/json',
+    'x-switchboard-provider': result.candidate.provider.id,
+    'x-switchboard-attempts': String(result.attempts.length),
+    'x-switchboard-overhead-ms': Math.max(0, performance.now() - startedAt - upstreamMs).toFixed(2),
+  });
+  if (!rest) return new Response(first ?? null, { status: 200, headers });
+  setEventStreamHeaders(headers);
+  return new Response(relay(first as Uint8Array<ArrayBuffer>, rest, result.candidate), { status: 200, headers });
+}
+
+/** One native attempt, admitted and recorded by the health model like translated attempts. */
+async function attemptNative(
+  deps: AppDeps,
+  candidate: Candidate,
+  body: Record<string, unknown>,
+  signal: AbortSignal,
+): Promise<NativeAnswer> {
+  const target = { providerId: candidate.provider.id, model: candidate.upstreamModel };
+  const admission = deps.health.admit(target);
+  if (!admission.admitted) {
+    throw new GatewayError({
+      status: 503,
+      code: 'provider_unavailable',
+      message: `Skipped: ${admission.reason}.`,
+      provider: candidate.provider.id,
+      isRetryable: true,
+    });
+  }
+  const forward = candidate.adapter.responses?.forward;
+  if (!forward) throw new Error(`Provider '${candidate.provider.id}' has no native Responses support.`);
+  const startedAt = performance.now();
+  try {
+    const response = await forward(
+      candidate.provider,
+      { ...body, model: candidate.upstreamModel },
+      { fetch: deps.fetch, signal, now: deps.now, generateId: deps.generateId },
+    );
+    const answer = await readCommitted(response, candidate);
+    deps.health.recordSuccess(target, performance.now() - startedAt);
+    return answer;
+  } catch (error) {
+    if (signal.aborted) deps.health.recordAbandoned(target);
+    else deps.health.recordFailure(target, error);
+    throw error;
+  }
+}
+
+async function readCommitted(response: Response, candidate: Candidate): Promise<NativeAnswer> {
+  const isStream = (response.headers.get('content-type') ?? '').includes('text/event-stream');
+  if (!response.body) throw emptyAnswer(candidate);
+  if (!isStream) return { response, first: new Uint8Array(await response.arrayBuffer()) };
+  const reader = response.body.getReader();
+  try {
+    const { done, value } = await reader.read();
+    if (done) throw emptyAnswer(candidate);
+    return { response, first: value, rest: reader };
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    throw error instanceof GatewayError
+      ? error
+      : new GatewayError({
+          status: 502,
+          type: 'upstream_error',
+          code: 'upstream_connection_lost',
+          message: `Provider '${candidate.provider.id}' dropped the connection.`,
+          provider: candidate.provider.id,
+          isRetryable: true,
+          cause: error,
+        });
+  }
+}
+
+/**
+ * Relays the upstream's SSE bytes unchanged. If the upstream connection breaks after the first byte, an `error`
+ * event ends the stream (the upstream's own `response.failed` never came), never a silent close.
+ */
+function relay(
+  first: Uint8Array<ArrayBuffer>,
+  rest: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>>,
+  candidate: Candidate,
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(first);
+    },
+    async pull(controller) {
+      try {
+        const { done, value } = await rest.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch {
+        const error = {
+          type: 'server_error',
+          code: 'upstream_connection_lost',
+          message: `Provider '${candidate.provider.id}' dropped the connection mid-stream.`,
+          param: null,
+        };
+        const data = JSON.stringify({ ...error, type: 'error', error });
+        controller.enqueue(new TextEncoder().encode(`\n\nevent: error\ndata: ${data}\n\n`));
+        controller.close();
+      }
+    },
+    async cancel(reason) {
+      await rest.cancel(reason).catch(() => undefined);
+    },
+  });
+}
+
+function emptyAnswer(candidate: Candidate): GatewayError {
+  return new GatewayError({
+    status: 502,
+    type: 'upstream_error',
+    code: 'empty_stream',
+    message: `Provider '${candidate.provider.id}' answered without a body.`,
+    provider: candidate.provider.id,
+    isRetryable: true,
+  });
+}
