@@ -6,9 +6,18 @@ import type {
   ProviderFormat,
 } from '../providers/provider-adapter.ts';
 import { closestModelIds } from './closest-model-ids.ts';
+import { looksLikeEmbeddingModel } from './looks-like-embedding-model.ts';
 
-/** One upstream that can serve a requested model. */
-export type Candidate = { provider: ProviderDefinition; adapter: ProviderAdapter; upstreamModel: string };
+/**
+ * One upstream that can serve a requested model. `kind` says which endpoint it serves (chat completions or
+ * embeddings); absent for a `provider/model` route to a model the provider's list did not name, which either may use.
+ */
+export type Candidate = {
+  provider: ProviderDefinition;
+  adapter: ProviderAdapter;
+  upstreamModel: string;
+  kind?: 'chat' | 'embedding';
+};
 
 export type CatalogModel = {
   /** The id clients send: a bare model id, or `provider/model`. */
@@ -233,12 +242,18 @@ export class ModelCatalog {
       const entries: Array<[string, string]> = this.modelIdsOf(state).map((id) => [id, id]);
       entries.push(...Object.entries(state.provider.aliases));
       for (const [id, upstreamModel] of entries) {
-        const candidate: Candidate = { provider: state.provider, adapter: state.adapter, upstreamModel };
         const discovered = kinds.get(upstreamModel);
+        // What discovery said; else models configured by hand chat unless their name says they embed.
+        const kind = discovered
+          ? (discovered.kind ?? 'chat')
+          : looksLikeEmbeddingModel(upstreamModel)
+            ? 'embedding'
+            : 'chat';
+        const candidate: Candidate = { provider: state.provider, adapter: state.adapter, upstreamModel, kind };
         const model = {
           providerId: state.provider.id,
           upstreamModel,
-          kind: discovered?.kind ?? 'chat',
+          kind,
           ...(discovered?.created === undefined ? {} : { created: discovered.created }),
         } satisfies Omit<CatalogModel, 'id'>;
         if (!index.has(id)) bare.push({ id, ...model });

@@ -1,3 +1,5 @@
+import type { EmbeddingsRequest } from '../canonical/embeddings-request.ts';
+import type { EmbeddingsResponse } from '../canonical/embeddings-response.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../canonical/index.ts';
 
 /**
@@ -24,6 +26,18 @@ export interface ProviderAdapter {
    * (and providers its `supports` turns down) get Responses requests translated through `chatCompletion`.
    */
   readonly responses?: NativeResponsesSupport;
+  /**
+   * One embeddings call upstream, for formats that embed (absent: the format serves no embeddings). `request.model`
+   * is already the upstream's model id. All inputs go in one upstream call where the upstream allows it, and the
+   * answer has one vector per input, as numbers, in input order with `index` set. The upstream is always asked for
+   * floats: the route encodes base64 itself. Token-id input is refused with a 400 (`param: input`) by formats that
+   * only take text.
+   */
+  embeddings?(
+    provider: ProviderDefinition,
+    request: EmbeddingsRequest,
+    context: AdapterContext,
+  ): Promise<EmbeddingsResult>;
 }
 
 /** Native OpenAI Responses API support (`ProviderAdapter.responses`). */
@@ -78,6 +92,13 @@ export type AdapterContext = {
   now: () => number;
   /** A fresh id with the given prefix, e.g. `chatcmpl-`, `call_`. */
   generateId: (prefix: string) => string;
+};
+
+export type EmbeddingsResult = {
+  response: EmbeddingsResponse;
+  headers: Headers;
+  /** True when the upstream reported no token counts and `usage` is the gateway's estimate. */
+  usageEstimated?: boolean;
 };
 
 export type ChatCallResult =

@@ -4,8 +4,9 @@ import type { AddressInfo, Socket } from 'node:net';
 /**
  * A fake Gemini API (`v1beta`) on 127.0.0.1 speaking the exact wire format (wire-formats §5): the paginated model
  * list, `:generateContent` as JSON, `:streamGenerateContent?alt=sse` as CRLF-framed events with no terminator (and,
- * without `alt=sse`, the JSON-array stream the real endpoint sends), and Google error bodies. Answers are scripted
- * with `respondWith`; every request is recorded for assertions.
+ * without `alt=sse`, the JSON-array stream the real endpoint sends), `:embedContent` and `:batchEmbedContents`
+ * (vectors from `fakeGeminiVector`), and Google error bodies. Answers are scripted with `respondWith` (for embed
+ * calls only its errors count); every request is recorded for assertions.
  */
 
 export type RecordedRequest = {
@@ -17,7 +18,7 @@ export type RecordedRequest = {
   body: unknown;
   /** For generate calls: the model id from the path and the method after the colon. */
   model?: string;
-  action?: 'generateContent' | 'streamGenerateContent';
+  action?: 'generateContent' | 'streamGenerateContent' | 'embedContent' | 'batchEmbedContents';
 };
 
 export type FakeGeminiUsage = {
@@ -136,7 +137,10 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     const path = request.url ?? '/';
     const url = new URL(path, 'http://fake');
     const recorded: RecordedRequest = { method: request.method ?? 'GET', path, headers: request.headers, body };
-    const generate = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(url.pathname);
+    const generate =
+      /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|embedContent|batchEmbedContents)$/.exec(
+        url.pathname,
+      );
     if (generate) {
       recorded.model = decodeURIComponent(generate[1]);
       recorded.action = generate[2] as RecordedRequest['action'];
@@ -161,6 +165,11 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
       }
     }
     if (request.method === 'GET' && url.pathname === '/v1beta/models') return sendModelPage(response, url);
+    if (request.method === 'POST' && (recorded.action === 'embedContent' || recorded.action === 'batchEmbedContents')) {
+      const answer = handler(recorded);
+      if (answer.kind === 'error') return sendError(response, answer);
+      return sendEmbeddings(response, recorded);
+    }
     if (request.method === 'POST' && generate && recorded.action) {
       const answer = handler(recorded);
       const modelVersion = options.modelVersion ?? recorded.model ?? 'unknown';
@@ -207,6 +216,44 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
         server.close(() => resolve());
       }),
   };
+}
+
+/** The vector the fake embeds a text as: `dimensions` values (default 4) that float32 holds exactly. */
+export function fakeGeminiVector(text: string, dimensions = 4): number[] {
+  return Array.from({ length: dimensions }, (_, index) => ((text.length + index * 3) % 32) / 32 - 0.25);
+}
+
+type EmbedRequest = {
+  model?: unknown;
+  content?: { parts?: Array<{ text?: unknown }> };
+  outputDimensionality?: unknown;
+};
+
+/**
+ * `:embedContent` → `{"embedding":{"values"}}`; `:batchEmbedContents` → `{"embeddings":[{"values"}]}`, one per
+ * request in order. Like the real API, a batch holds at most 100 requests, each naming the path's model.
+ */
+function sendEmbeddings(response: ServerResponse, recorded: RecordedRequest) {
+  const vectorOf = (request: EmbedRequest | undefined) => {
+    const text = (request?.content?.parts ?? [])
+      .map((part) => (typeof part.text === 'string' ? part.text : ''))
+      .join('');
+    const dimensions = typeof request?.outputDimensionality === 'number' ? request.outputDimensionality : undefined;
+    return { values: fakeGeminiVector(text, dimensions) };
+  };
+  const invalid = (message: string) => sendError(response, { kind: 'error', status: 400, message });
+  if (recorded.action === 'embedContent') {
+    const body = recorded.body as EmbedRequest | undefined;
+    if (!body?.content?.parts?.length) return invalid('* EmbedContentRequest.content: contents is not specified');
+    return sendJson(response, 200, { embedding: vectorOf(body) });
+  }
+  const requests = (recorded.body as { requests?: EmbedRequest[] } | undefined)?.requests ?? [];
+  if (requests.length === 0) return invalid('* BatchEmbedContentsRequest.requests: contents is not specified');
+  if (requests.length > 100)
+    return invalid('* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch');
+  const stray = requests.find((request) => request.model !== `models/${recorded.model}`);
+  if (stray) return invalid(`Model names should match: models/${recorded.model} and ${String(stray.model)}`);
+  sendJson(response, 200, { embeddings: requests.map(vectorOf) });
 }
 
 /** The default answer: the last user text echoed back. */

@@ -53,7 +53,7 @@ export async function runChatRequest(
   });
   let deadline: ReturnType<typeof createRequestDeadline> | undefined;
   try {
-    const candidates = planCandidates(deps, request.model, resolveCandidates(deps.catalog, request.model));
+    const candidates = planCandidates(deps, request.model, resolveCandidates(deps.catalog, request.model, 'chat'));
     deadline = createRequestDeadline(raw, deps.config.routing.timeoutMs, deps.now);
     const startedAt = performance.now();
     const attemptOnce = (candidate: Candidate, signal: AbortSignal) => attempt(deps, candidate, request, signal);

@@ -5,6 +5,7 @@ import type { ChatCallResult, DiscoveredModel, ProviderAdapter, ProviderDefiniti
 import { sendUpstreamRequest } from '../send-upstream-request.ts';
 import { convertFromGeminiResponse } from './convert-from-gemini-response.ts';
 import { convertToGeminiRequest } from './convert-to-gemini-request.ts';
+import { geminiEmbeddings } from './gemini-embeddings.ts';
 import { mapGeminiError } from './gemini-error.ts';
 import { geminiStreamToChunks } from './gemini-stream-to-chunks.ts';
 import { guardUpstreamBody } from './internal/guard-upstream-body.ts';
@@ -78,6 +79,9 @@ export const geminiAdapter: ProviderAdapter = {
       headers: response.headers,
     };
   },
+
+  embeddings: (provider, request, context) =>
+    geminiEmbeddings(provider, request, context, upstreamHeaders(provider, 'application/json', true)),
 };
 
 /** Model ids are listed without `models/`; one given with it (copied from Google's docs) works too. */

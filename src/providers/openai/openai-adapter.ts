@@ -7,6 +7,7 @@ import { convertToOpenAIRequest } from './convert-to-openai-request.ts';
 import { openAIResponsesForwarding } from './forward-openai-responses.ts';
 import { detectOpenAIDialect } from './internal/detect-openai-dialect.ts';
 import { parseOpenAIModelList } from './list-openai-models.ts';
+import { openAIEmbeddings } from './openai-embeddings.ts';
 import { mapOpenAIError } from './openai-error.ts';
 import { openAIStreamToChunks } from './openai-stream-to-chunks.ts';
 
@@ -67,6 +68,9 @@ export const openAIAdapter: ProviderAdapter = {
       headers: response.headers,
     };
   },
+
+  embeddings: (provider, request, context) =>
+    openAIEmbeddings(provider, request, context, upstreamHeaders(provider, true)),
 };
 
 /**
