@@ -38,7 +38,26 @@ export interface ProviderAdapter {
     request: EmbeddingsRequest,
     context: AdapterContext,
   ): Promise<EmbeddingsResult>;
+  /**
+   * Optional, only for formats that speak the Anthropic Messages API (`anthropic`): the native pass-through of the
+   * inbound `/v1/messages` and `/v1/messages/count_tokens`. Sends `call.body` as-is (the caller already set the
+   * upstream model id) with the provider's own key, never the client's, and only the client's `anthropic-version` and
+   * `anthropic-beta` headers, so `cache_control`, thinking signatures and beta features survive. Non-2xx answers are
+   * thrown as `GatewayError` like `chatCompletion`; the caller reads the body (JSON or SSE bytes) unchanged.
+   */
+  forwardAnthropicMessages?(
+    provider: ProviderDefinition,
+    call: AnthropicForwardCall,
+    context: AdapterContext,
+  ): Promise<Response>;
 }
+
+/** One native Anthropic call: which endpoint, the client's body (model replaced), the client's request headers. */
+export type AnthropicForwardCall = {
+  endpoint: 'messages' | 'count_tokens';
+  body: Record<string, unknown>;
+  headers: Headers;
+};
 
 /** Native OpenAI Responses API support (`ProviderAdapter.responses`). */
 export type NativeResponsesSupport = {

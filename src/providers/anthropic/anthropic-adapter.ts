@@ -71,7 +71,30 @@ export const anthropicAdapter: ProviderAdapter = {
       headers: response.headers,
     };
   },
+
+  forwardAnthropicMessages(provider, call, context) {
+    const path = call.endpoint === 'count_tokens' ? '/messages/count_tokens' : '/messages';
+    const init = { method: 'POST', headers: forwardHeaders(provider, call.headers), body: JSON.stringify(call.body) };
+    return sendUpstreamRequest(`${provider.baseUrl}${path}`, init, provider, context, mapAnthropicError);
+  },
 };
+
+/**
+ * Headers of a native pass-through: the provider's own (key, configured headers), plus the client's
+ * `anthropic-version` (the body is written in it) and its `anthropic-beta` list, after any configured betas.
+ * Nothing else of the client's goes upstream, never its key.
+ */
+function forwardHeaders(provider: ProviderDefinition, client: Headers): Headers {
+  const headers = upstreamHeaders(provider, true);
+  const version = client.get('anthropic-version');
+  if (version) headers.set('anthropic-version', version);
+  const betas = client.get('anthropic-beta');
+  if (betas) {
+    const configured = headers.get('anthropic-beta');
+    headers.set('anthropic-beta', configured ? `${configured},${betas}` : betas);
+  }
+  return headers;
+}
 
 /**
  * Only the provider's own key and configured headers go upstream, never a client header. Configured headers may

@@ -1,0 +1,245 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../app-deps.ts';
+import { GatewayError } from '../canonical/index.ts';
+import type { Candidate } from '../catalog/model-catalog.ts';
+import { toAnthropicErrorBody } from '../middleware/error-handler.ts';
+import { readJsonBody } from '../middleware/read-json-body.ts';
+import { anthropicEventsToSse } from '../providers/anthropic/anthropic-events-to-sse.ts';
+import { chunksToAnthropicEvents } from '../providers/anthropic/chunks-to-anthropic-events.ts';
+import { convertFromAnthropicRequest } from '../providers/anthropic/convert-from-anthropic-request.ts';
+import { convertToAnthropicResponse } from '../providers/anthropic/convert-to-anthropic-response.ts';
+import { estimateAnthropicInputTokens } from '../providers/anthropic/estimate-anthropic-input-tokens.ts';
+import { invalidAnthropicField, isRecord } from '../providers/anthropic/internal/invalid-anthropic-field.ts';
+import { readAnthropicStreamHead, relayAnthropicStream } from '../providers/anthropic/relay-anthropic-stream.ts';
+import type { AnthropicForwardCall } from '../providers/provider-adapter.ts';
+import { type ExecuteResult, executeWithFallback } from '../routing/execute-with-fallback.ts';
+import type { GatewayEnv } from './gateway-env.ts';
+import { planCandidates } from './internal/plan-candidates.ts';
+import { createRequestDeadline } from './internal/request-deadline.ts';
+import { resolveCandidates } from './internal/resolve-candidates.ts';
+import { runChatRequest, setEventStreamHeaders, setOverheadHeader } from './internal/run-chat-request.ts';
+
+/**
+ * `POST /v1/messages` and `POST /v1/messages/count_tokens` (Anthropic Messages API inbound, wire-formats §4).
+ * Two paths:
+ * - native: when the model's first upstream speaks Anthropic, the body goes as-is to the model's Anthropic upstreams
+ *   (model replaced, provider key, the client's `anthropic-version`/`anthropic-beta`), and their answer, JSON or SSE,
+ *   is relayed byte for byte, so `cache_control`, thinking signatures, server tools and betas survive;
+ * - translated: otherwise the body becomes a canonical Chat request, runs like any other (retries, failover, late
+ *   commit) and the answer is turned back into a Message or the Anthropic event sequence.
+ * Errors are Anthropic-shaped (the error handler picks the dialect from the path). See docs/inbound-formats.md.
+ */
+export function messagesRoute(deps: AppDeps): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+
+  app.post('/v1/messages', async (c) => {
+    const startedAt = performance.now();
+    const body = await readMessagesBody(deps, c.req.raw);
+    const resolved = resolveCandidates(deps.catalog, body.model, 'chat');
+    if (speaksAnthropicNatively(resolved[0])) {
+      if (!Array.isArray(body.messages)) throw invalidAnthropicField('messages', 'is required');
+      const native = planNative(deps, body.model, resolved);
+      const call: AnthropicForwardCall = { endpoint: 'messages', body, headers: c.req.raw.headers };
+      return forwardNatively(deps, native, call, c.req.raw, c.get('requestId'), startedAt);
+    }
+
+    // Validated before any upstream is planned, so a malformed request is a 400 whatever the upstreams' health.
+    const request = convertFromAnthropicRequest(body);
+    const run = await runChatRequest(deps, request, c.req.raw);
+    const { answer, headers } = run;
+    const id = deps.generateId('msg_');
+    if (!answer.stream) {
+      const message = convertToAnthropicResponse(answer.response, { id, model: request.model });
+      headers.set('content-type', 'application/json');
+      setOverheadHeader(run, startedAt);
+      return new Response(JSON.stringify(message), { status: 200, headers });
+    }
+    setEventStreamHeaders(headers);
+    setOverheadHeader(run, startedAt);
+    const stream = anthropicEventsToSse({
+      first: answer.first,
+      rest: answer.rest,
+      writer: chunksToAnthropicEvents({ id, model: request.model, generateToolId: () => deps.generateId('toolu_') }),
+      errorBody: (error) => toAnthropicErrorBody(asStreamError(error), c.get('requestId')),
+      onEnd: ({ error }) => logStreamFailure(deps, c.get('requestId'), run.candidate, error),
+    });
+    return new Response(stream, { status: 200, headers });
+  });
+
+  app.post('/v1/messages/count_tokens', async (c) => {
+    const body = await readMessagesBody(deps, c.req.raw);
+    const resolved = resolveCandidates(deps.catalog, body.model, 'chat');
+    if (speaksAnthropicNatively(resolved[0])) {
+      const native = planNative(deps, body.model, resolved);
+      const call: AnthropicForwardCall = { endpoint: 'count_tokens', body, headers: c.req.raw.headers };
+      return forwardNatively(deps, native, call, c.req.raw, c.get('requestId'), performance.now());
+    }
+    convertFromAnthropicRequest(body, { requireMaxTokens: false });
+    return c.json({ input_tokens: estimateAnthropicInputTokens(body) });
+  });
+
+  return app;
+}
+
+type MessagesBody = Record<string, unknown> & { model: string };
+
+async function readMessagesBody(deps: AppDeps, raw: Request): Promise<MessagesBody> {
+  const body = await readJsonBody(raw, deps.config.server.bodyLimitBytes);
+  if (!isRecord(body)) throw invalidAnthropicField('body', 'must be a JSON object');
+  if (typeof body.model !== 'string' || body.model === '') throw invalidAnthropicField('model', 'is required');
+  return body as MessagesBody;
+}
+
+function speaksAnthropicNatively(candidate: Candidate | undefined): candidate is Candidate {
+  return (
+    candidate !== undefined &&
+    candidate.provider.type === 'anthropic' &&
+    candidate.adapter.forwardAnthropicMessages !== undefined
+  );
+}
+
+/** The model's healthy Anthropic upstreams (and those of its fallbacks), in order; a 503 when none can take it. */
+function planNative(deps: AppDeps, model: string, resolved: Candidate[]): Candidate[] {
+  const native = planCandidates(deps, model, resolved).filter(speaksAnthropicNatively);
+  if (native.length > 0) return native;
+  throw new GatewayError({
+    status: 503,
+    type: 'server_error',
+    code: 'no_healthy_provider',
+    message: `No Anthropic provider for '${model}' can take requests right now.`,
+    isRetryable: true,
+  });
+}
+
+type NativeAnswer =
+  | { stream: false; bytes: Uint8Array<ArrayBuffer>; contentType: string }
+  | { stream: true; head: Uint8Array[]; rest: ReadableStreamDefaultReader<Uint8Array> };
+
+/**
+ * The pass-through, with the same attempt loop, deadline and health model as translated requests. A JSON answer is
+ * read whole inside the attempt, a stream up to its first whole event, so an upstream that fails before answering
+ * (an HTTP error, or an `event: error` first) is retried or failed over and reaches the client as a real status.
+ */
+async function forwardNatively(
+  deps: AppDeps,
+  candidates: Candidate[],
+  call: AnthropicForwardCall,
+  raw: Request,
+  requestId: string,
+  startedAt: number,
+): Promise<Response> {
+  const deadline = createRequestDeadline(raw, deps.config.routing.timeoutMs, deps.now);
+  const upstreamStartedAt = performance.now();
+  let result: ExecuteResult<NativeAnswer>;
+  try {
+    result = await executeWithFallback(
+      candidates,
+      (candidate, signal) => attemptNative(deps, candidate, call, signal),
+      {
+        retries: deps.config.routing.retries,
+        signal: deadline.signal,
+        deadlineAt: deadline.deadlineAt,
+        now: deps.now,
+      },
+    );
+  } finally {
+    deadline.clear();
+  }
+  const upstreamMs = performance.now() - upstreamStartedAt;
+  const answer = result.value;
+  const headers = new Headers({
+    'x-switchboard-provider': result.candidate.provider.id,
+    'x-switchboard-attempts': String(result.attempts.length),
+    'x-switchboard-overhead-ms': Math.max(0, performance.now() - startedAt - upstreamMs).toFixed(2),
+  });
+  if (!answer.stream) {
+    headers.set('content-type', answer.contentType);
+    return new Response(answer.bytes, { status: 200, headers });
+  }
+  setEventStreamHeaders(headers);
+  const stream = relayAnthropicStream({
+    head: answer.head,
+    rest: answer.rest,
+    errorBody: (error) => toAnthropicErrorBody(asStreamError(error), requestId),
+    onEnd: ({ error }) => logStreamFailure(deps, requestId, result.candidate, error),
+  });
+  return new Response(stream, { status: 200, headers });
+}
+
+/** One native attempt, admitted and recorded by the health model like translated attempts. */
+async function attemptNative(
+  deps: AppDeps,
+  candidate: Candidate,
+  call: AnthropicForwardCall,
+  signal: AbortSignal,
+): Promise<NativeAnswer> {
+  const target = { providerId: candidate.provider.id, model: candidate.upstreamModel };
+  const admission = deps.health.admit(target);
+  if (!admission.admitted) {
+    throw new GatewayError({
+      status: 503,
+      code: 'provider_unavailable',
+      message: `Skipped: ${admission.reason}.`,
+      provider: candidate.provider.id,
+      isRetryable: true,
+    });
+  }
+  const forward = candidate.adapter.forwardAnthropicMessages;
+  if (!forward) throw new Error(`Provider '${candidate.provider.id}' cannot forward Anthropic messages.`);
+  const startedAt = performance.now();
+  try {
+    const response = await forward(
+      candidate.provider,
+      { ...call, body: { ...call.body, model: candidate.upstreamModel } },
+      { fetch: deps.fetch, signal, now: deps.now, generateId: deps.generateId },
+    );
+    const answer = await readCommitted(response, candidate, call.body.stream === true);
+    deps.health.recordSuccess(target, performance.now() - startedAt);
+    return answer;
+  } catch (error) {
+    if (signal.aborted) deps.health.recordAbandoned(target);
+    else deps.health.recordFailure(target, error);
+    throw error;
+  }
+}
+
+async function readCommitted(response: Response, candidate: Candidate, stream: boolean): Promise<NativeAnswer> {
+  const contentType = response.headers.get('content-type') ?? 'application/json';
+  try {
+    if (!stream || !contentType.includes('text/event-stream') || !response.body) {
+      return { stream: false, bytes: new Uint8Array(await response.arrayBuffer()), contentType };
+    }
+    return { stream: true, ...(await readAnthropicStreamHead(response.body, candidate.provider)) };
+  } catch (error) {
+    if (error instanceof GatewayError) throw error;
+    throw new GatewayError({
+      status: 502,
+      type: 'upstream_error',
+      code: 'upstream_connection_lost',
+      message: `Provider '${candidate.provider.id}' dropped the connection.`,
+      provider: candidate.provider.id,
+      isRetryable: true,
+      cause: error,
+    });
+  }
+}
+
+/** An error after the stream started, as the `GatewayError` its `event: error` describes. */
+function asStreamError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  return new GatewayError({
+    status: 502,
+    type: 'upstream_error',
+    code: 'stream_failed',
+    message: 'The upstream stream failed.',
+  });
+}
+
+function logStreamFailure(deps: AppDeps, requestId: string, candidate: Candidate, error: unknown): void {
+  if (!error) return;
+  deps.logger.warn('stream_failed_after_start', {
+    requestId,
+    provider: candidate.provider.id,
+    error: error instanceof Error ? error.message : String(error),
+  });
+}
