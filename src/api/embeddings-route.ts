@@ -10,6 +10,7 @@ import { readJsonBody } from '../middleware/read-json-body.ts';
 import type { EmbeddingsResult } from '../providers/provider-adapter.ts';
 import { type ExecuteResult, executeWithFallback } from '../routing/execute-with-fallback.ts';
 import type { GatewayEnv } from './gateway-env.ts';
+import { planCandidates } from './internal/plan-candidates.ts';
 import { createRequestDeadline } from './internal/request-deadline.ts';
 import { resolveCandidates } from './internal/resolve-candidates.ts';
 
@@ -25,7 +26,12 @@ export function embeddingsRoute(deps: AppDeps): Hono<GatewayEnv> {
   app.post('/v1/embeddings', async (c) => {
     const startedAt = performance.now();
     const request = parseEmbeddingsRequest(await readJsonBody(c.req.raw, deps.config.server.bodyLimitBytes));
-    const candidates = embeddingCandidates(resolveCandidates(deps.catalog, request.model, 'embedding'), request);
+    const candidates = planCandidates(
+      deps,
+      request.model,
+      embeddingCandidates(resolveCandidates(deps.catalog, request.model, 'embedding'), request),
+      'embedding',
+    ).filter((candidate) => candidate.adapter.embeddings !== undefined);
     const deadline = createRequestDeadline(c.req.raw, deps.config.routing.timeoutMs, deps.now);
     const upstreamStartedAt = performance.now();
     let result: ExecuteResult<EmbeddingsResult>;
@@ -81,16 +87,32 @@ async function callUpstream(
 ): Promise<EmbeddingsResult> {
   const { adapter, provider } = candidate;
   if (!adapter.embeddings) throw new Error(`the '${provider.type}' format makes no embeddings`);
+  const target = { providerId: provider.id, model: candidate.upstreamModel };
+  const admission = deps.health.admit(target);
+  if (!admission.admitted) {
+    throw new GatewayError({
+      status: 503,
+      code: 'provider_unavailable',
+      message: `Skipped: ${admission.reason}.`,
+      provider: provider.id,
+      isRetryable: true,
+    });
+  }
   const upstreamRequest =
     request.model === candidate.upstreamModel ? request : { ...request, model: candidate.upstreamModel };
+  const startedAt = performance.now();
   try {
-    return await adapter.embeddings(provider, upstreamRequest, {
+    const result = await adapter.embeddings(provider, upstreamRequest, {
       fetch: deps.fetch,
       signal,
       now: deps.now,
       generateId: deps.generateId,
     });
+    deps.health.recordSuccess(target, performance.now() - startedAt);
+    return result;
   } catch (error) {
+    if (signal.aborted) deps.health.recordAbandoned(target);
+    else deps.health.recordFailure(target, error);
     // A body that breaks while it is read is the upstream's failure: retryable, so the loop can fail over.
     if (error instanceof GatewayError || signal.aborted) throw error;
     throw new GatewayError({

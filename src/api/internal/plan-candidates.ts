@@ -7,9 +7,17 @@ import type { Candidate } from '../../catalog/model-catalog.ts';
  * once, with the ones the health model refuses right now (open circuit, parked after a 429) left out. When every one
  * is refused, a 503 that says why and when to come back.
  */
-export function planCandidates(deps: AppDeps, model: string, primary: Candidate[]): Candidate[] {
+export function planCandidates(
+  deps: AppDeps,
+  model: string,
+  primary: Candidate[],
+  kind: 'chat' | 'embedding' = 'chat',
+): Candidate[] {
   const all = [...primary];
-  for (const fallback of deps.config.routing.fallbacks[model] ?? []) all.push(...deps.catalog.resolve(fallback));
+  for (const fallback of deps.config.routing.fallbacks[model] ?? []) {
+    // A fallback model serves the same endpoint only: a chat request never falls back to an embedding model.
+    all.push(...deps.catalog.resolve(fallback).filter((candidate) => (candidate.kind ?? kind) === kind));
+  }
   const seen = new Set<string>();
   const unique = all.filter((candidate) => {
     const key = `${candidate.provider.id}\u0000${candidate.upstreamModel}`;
