@@ -34,7 +34,7 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   const providerIds = deps.config.providers.map((provider) => provider.id);
   app.use('/v1/*', async (c, next) => {
     // Workers have no start-up phase: the first request waits for discovery (bounded by its timeouts).
-    if (!deps.catalog.isLoaded) await deps.catalog.load();
+    if (!deps.catalog.isLoaded) await loadCatalog(deps);
     const refresh = deps.catalog.refreshInBackground();
     if (refresh) runInBackground(deps, c, refresh);
     const sync = deps.health.syncShared(providerIds);
@@ -58,4 +58,18 @@ function runInBackground(deps: AppDeps, c: Context<GatewayEnv>, work: Promise<un
     // No execution context (Node): the promise runs on its own.
     deps.waitUntil?.(guarded);
   }
+}
+
+/**
+ * Waits for the first discovery, but never longer than it can honestly take: a discovery stuck with a cancelled
+ * request (Workers) is then started again by this request, which waits for that one instead.
+ */
+async function loadCatalog(deps: AppDeps): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const bounded = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, deps.catalog.maxDiscoveryMs + 100);
+  });
+  await Promise.race([deps.catalog.load(), bounded]);
+  clearTimeout(timer as ReturnType<typeof setTimeout>);
+  if (!deps.catalog.isLoaded) await deps.catalog.load();
 }

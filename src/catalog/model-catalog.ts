@@ -80,7 +80,9 @@ export class ModelCatalog {
   private index = new Map<string, Candidate[]>();
   private listing: CatalogModel[] = [];
   private loading: Promise<void> | undefined;
+  private loadingStartedAt = 0;
   private refreshing: Promise<void> | undefined;
+  private refreshingStartedAt = 0;
   private loaded = false;
 
   constructor(options: ModelCatalogOptions) {
@@ -102,10 +104,25 @@ export class ModelCatalog {
 
   /** The first discovery of every provider; later calls return the same promise. */
   load(): Promise<void> {
-    this.loading ??= this.discover(this.states).then(() => {
-      this.loaded = true;
-    });
+    // On Workers a discovery started by a request that was cancelled can stay pending forever (its fetches and timers
+    // die with it): once it has run past any timeout it could honour, start afresh instead of waiting on it.
+    if (this.loading && !this.loaded && this.isStale(this.loadingStartedAt)) this.loading = undefined;
+    if (!this.loading) {
+      this.loadingStartedAt = this.options.now();
+      this.loading = this.discover(this.states).then(() => {
+        this.loaded = true;
+      });
+    }
     return this.loading;
+  }
+
+  /** Longest a discovery can honestly take: every provider in parallel, each bounded by its timeout. */
+  get maxDiscoveryMs(): number {
+    return this.options.discoveryTimeoutMs + 2_000;
+  }
+
+  private isStale(startedAt: number): boolean {
+    return this.options.now() - startedAt > this.maxDiscoveryMs;
   }
 
   /**
@@ -113,10 +130,12 @@ export class ModelCatalog {
    * work (for `waitUntil`), or undefined when nothing is due. Cheap enough to call on every request.
    */
   refreshInBackground(): Promise<void> | undefined {
+    if (this.refreshing && this.isStale(this.refreshingStartedAt)) this.refreshing = undefined;
     if (!this.loaded || this.refreshing) return undefined;
     const now = this.options.now();
     const due = this.states.filter((state) => state.nextAttemptAt <= now && state.provider.discover);
     if (due.length === 0) return undefined;
+    this.refreshingStartedAt = now;
     this.refreshing = this.discover(due).finally(() => {
       this.refreshing = undefined;
     });
