@@ -26,6 +26,8 @@ export type CatalogModel = {
   upstreamModel: string;
   kind: 'chat' | 'embedding';
   created?: number;
+  /** USD per million tokens, when the provider's model list carries prices. */
+  pricing?: { input: number; output: number; cachedInput?: number };
 };
 
 export type ProviderStatus = {
@@ -274,6 +276,7 @@ export class ModelCatalog {
           upstreamModel,
           kind,
           ...(discovered?.created === undefined ? {} : { created: discovered.created }),
+          ...(discovered?.pricing === undefined ? {} : { pricing: discovered.pricing }),
         } satisfies Omit<CatalogModel, 'id'>;
         if (!index.has(id)) bare.push({ id, ...model });
         add(id, candidate);

@@ -101,6 +101,8 @@ export type DiscoveredModel = {
   ownedBy?: string;
   displayName?: string;
   contextLength?: number;
+  /** USD per million tokens, when the list says (OpenRouter's `pricing`, converted from per-token prices). */
+  pricing?: { input: number; output: number; cachedInput?: number };
 };
 
 export type AdapterContext = {

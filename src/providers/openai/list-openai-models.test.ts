@@ -36,10 +36,22 @@ describe('parseOpenAIModelList', () => {
     ]);
   });
 
-  it('OpenRouter: keeps context_length and the display name, ignores pricing', () => {
+  it('OpenRouter: keeps context_length, the display name and pricing (per token → per million tokens)', () => {
     expect(parseOpenAIModelList(openRouter).models).toEqual([
-      { id: 'openai/gpt-4o-mini', created: 1721260800, displayName: 'OpenAI: GPT-4o-mini', contextLength: 128000 },
-      { id: 'deepseek/deepseek-r1', created: 1737381095, displayName: 'DeepSeek: R1', contextLength: 163840 },
+      {
+        id: 'openai/gpt-4o-mini',
+        created: 1721260800,
+        displayName: 'OpenAI: GPT-4o-mini',
+        contextLength: 128000,
+        pricing: { input: 0.15, output: 0.6, cachedInput: 0.075 },
+      },
+      {
+        id: 'deepseek/deepseek-r1',
+        created: 1737381095,
+        displayName: 'DeepSeek: R1',
+        contextLength: 163840,
+        pricing: { input: 0.4, output: 2 },
+      },
     ]);
   });
 

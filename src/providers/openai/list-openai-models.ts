@@ -53,8 +53,32 @@ function toDiscoveredModel(entry: unknown): DiscoveredModel | undefined {
     source.max_context_length,
   ].find((value) => typeof value === 'number' && value > 0);
   if (typeof contextLength === 'number') model.contextLength = contextLength;
+  const pricing = perMillionPricing(source.pricing);
+  if (pricing) model.pricing = pricing;
   if (looksLikeEmbeddingModel(model.id, source)) model.kind = 'embedding';
   return model;
+}
+
+/**
+ * OpenRouter's `pricing` (https://openrouter.ai/docs/api-reference/list-available-models): USD per token as decimal
+ * strings (`prompt`, `completion`, `input_cache_read`) → USD per million tokens. Nothing when the prompt or completion
+ * price is missing or negative (`-1` means the price varies).
+ */
+function perMillionPricing(pricing: unknown): DiscoveredModel['pricing'] {
+  if (typeof pricing !== 'object' || pricing === null) return undefined;
+  const source = pricing as Record<string, unknown>;
+  const input = perMillion(source.prompt);
+  const output = perMillion(source.completion);
+  if (input === undefined || output === undefined) return undefined;
+  const cachedInput = perMillion(source.input_cache_read);
+  return cachedInput === undefined ? { input, output } : { input, output, cachedInput };
+}
+
+function perMillion(value: unknown): number | undefined {
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number) || number < 0) return undefined;
+  // Rounded to a millionth of a dollar: decimals such as 0.0000025 do not multiply exactly.
+  return Math.round(number * 1e12) / 1e6;
 }
 
 /** `type` values of model lists (Together, LM Studio) that name models no chat request can use. */
