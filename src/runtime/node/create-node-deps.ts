@@ -5,13 +5,17 @@ import type { GatewayConfig } from '../../config/gateway-config.ts';
 import { providerAdapters } from '../../providers/provider-adapters.ts';
 import { MemoryCounterStore } from '../../state/memory/memory-counter-store.ts';
 import { MemoryKeyValueStore } from '../../state/memory/memory-key-value-store.ts';
+import { createNodeFetch } from './create-node-fetch.ts';
 
-/** The Node wiring of `AppDeps`: global fetch (keep-alive connection pooling), the wall clock, a JSON logger. */
+/** One upstream client per process, so a config reload keeps the pooled keep-alive connections. */
+const upstreamFetch = createNodeFetch();
+
+/** The Node wiring of `AppDeps`: a lean keep-alive upstream client, the wall clock, a JSON logger. */
 export function createNodeDeps(config: GatewayConfig, logger: Logger): AppDeps {
   const catalog = new ModelCatalog({
     providers: config.providers,
     adapters: providerAdapters,
-    fetch: globalThis.fetch,
+    fetch: upstreamFetch,
     now: Date.now,
     generateId,
     ttlMs: config.catalog.ttlMs,
@@ -24,7 +28,7 @@ export function createNodeDeps(config: GatewayConfig, logger: Logger): AppDeps {
     catalog,
     health: createProviderHealth(config, Date.now, stores.keyValue),
     stores,
-    fetch: globalThis.fetch,
+    fetch: upstreamFetch,
     now: Date.now,
     generateId,
     logger,

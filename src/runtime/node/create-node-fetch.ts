@@ -1,0 +1,240 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+
+/** Most redirects followed for one call (upstream APIs rarely redirect; fetch's default is 20). */
+const MAX_REDIRECTS = 5;
+
+/**
+ * A `fetch` for calls to upstreams on Node, built on `node:http` with keep-alive agents. Node's built-in fetch spends
+ * most of a proxied request's CPU on spec machinery (Web streams for every body, signals, header lists); this one
+ * buffers a JSON answer into one Buffer and builds a Web stream only when the caller reads `body` (SSE). It is
+ * injected through `AppDeps.fetch`, so the core still sees the Web `fetch` contract: method, headers, string or byte
+ * bodies, `signal` (rejects with its reason), redirects, gzip/deflate/br answers; network failures reject with a
+ * `TypeError` whose `cause` is the socket error, and a body cut mid-read errors with `TypeError('terminated')`.
+ */
+export function createNodeFetch(options: { maxSockets?: number } = {}): typeof fetch {
+  const agentOptions = {
+    keepAlive: true,
+    keepAliveMsecs: 30_000,
+    maxSockets: options.maxSockets ?? 256,
+    scheduling: 'lifo' as const,
+  };
+  const agents = { 'http:': new HttpAgent(agentOptions), 'https:': new HttpsAgent(agentOptions) };
+
+  const nodeFetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
+    let url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    let method = (init.method ?? 'GET').toUpperCase();
+    let body = toBodyBytes(init.body);
+    const headers = toHeaderRecord(init.headers);
+    const signal = init.signal ?? undefined;
+    for (let redirects = 0; ; redirects++) {
+      const incoming = await send(url, method, headers, body, signal);
+      const status = incoming.statusCode ?? 502;
+      const location = incoming.headers.location;
+      if (location && [301, 302, 303, 307, 308].includes(status) && redirects < MAX_REDIRECTS) {
+        incoming.resume();
+        url = new URL(location, url);
+        if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
+          method = 'GET';
+          body = undefined;
+          delete headers['content-type'];
+          delete headers['content-length'];
+        }
+        continue;
+      }
+      return new NodeResponse(incoming, status, decode(incoming), signal) as unknown as Response;
+    }
+  };
+
+  function send(
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    body: Uint8Array | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const protocol = url.protocol as 'http:' | 'https:';
+      const requester = protocol === 'https:' ? httpsRequest : httpRequest;
+      const outgoing = requester(url, { method, headers, agent: agents[protocol] });
+      const onAbort = () => {
+        outgoing.destroy();
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      outgoing.once('response', (incoming) => {
+        // From here the abort is the body's business (see NodeResponse).
+        signal?.removeEventListener('abort', onAbort);
+        resolve(incoming);
+      });
+      outgoing.once('error', (error) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error }));
+      });
+      outgoing.end(body);
+    });
+  }
+
+  return nodeFetch as typeof fetch;
+}
+
+/** The answer's bytes, decompressed when the server compressed them anyway. */
+function decode(incoming: IncomingMessage): Readable {
+  switch (incoming.headers['content-encoding']) {
+    case 'gzip':
+    case 'x-gzip':
+      return incoming.pipe(createGunzip());
+    case 'deflate':
+      return incoming.pipe(createInflate());
+    case 'br':
+      return incoming.pipe(createBrotliDecompress());
+    default:
+      return incoming;
+  }
+}
+
+/**
+ * The part of `Response` the gateway reads: status, headers, `text()`/`json()`/`arrayBuffer()` from one buffered read,
+ * and `body` as a Web stream made on first use. Aborting the signal, or cancelling the body, destroys the socket.
+ */
+class NodeResponse {
+  readonly status: number;
+  readonly ok: boolean;
+  readonly statusText: string;
+  readonly redirected = false;
+  readonly type = 'basic';
+  readonly url: string;
+  private readonly incoming: IncomingMessage;
+  private readonly source: Readable;
+  private cachedHeaders: Headers | undefined;
+  private stream: ReadableStream<Uint8Array> | undefined;
+  private used = false;
+
+  constructor(incoming: IncomingMessage, status: number, source: Readable, signal: AbortSignal | undefined) {
+    this.incoming = incoming;
+    this.source = source;
+    this.status = status;
+    this.ok = status >= 200 && status < 300;
+    this.statusText = incoming.statusMessage ?? '';
+    this.url = '';
+    if (signal) {
+      const onAbort = () => source.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      source.once('close', () => signal.removeEventListener('abort', onAbort));
+    }
+  }
+
+  get headers(): Headers {
+    if (!this.cachedHeaders) {
+      const headers = new Headers();
+      const raw = this.incoming.rawHeaders;
+      for (let index = 0; index < raw.length; index += 2)
+        headers.append(raw[index] as string, raw[index + 1] as string);
+      this.cachedHeaders = headers;
+    }
+    return this.cachedHeaders;
+  }
+
+  get bodyUsed(): boolean {
+    return this.used;
+  }
+
+  get body(): ReadableStream<Uint8Array> {
+    if (!this.stream) {
+      const source = this.source;
+      const markUsed = () => {
+        this.used = true;
+      };
+      const iterator = source[Symbol.asyncIterator]();
+      this.stream = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          markUsed();
+          try {
+            const { done, value } = await iterator.next();
+            if (done) controller.close();
+            else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+          } catch (error) {
+            controller.error(terminated(error));
+          }
+        },
+        cancel() {
+          source.destroy();
+        },
+      });
+    }
+    return this.stream;
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.bytes();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    if (this.used) throw new TypeError('Body is unusable: Body has already been read');
+    this.used = true;
+    if (this.stream) return readAll(this.stream);
+    const parts: Buffer[] = [];
+    try {
+      for await (const part of this.source) parts.push(part as Buffer);
+    } catch (error) {
+      throw terminated(error);
+    }
+    if (!this.source.readableEnded && this.incoming.aborted) throw terminated(new Error('aborted'));
+    return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+  }
+
+  async text(): Promise<string> {
+    const bytes = await this.bytes();
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+  }
+  return Buffer.concat(parts);
+}
+
+function terminated(cause: unknown): unknown {
+  if (cause instanceof DOMException || (cause instanceof Error && cause.name === 'GatewayError')) return cause;
+  return new TypeError('terminated', { cause });
+}
+
+function toBodyBytes(body: RequestInit['body']): Uint8Array | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return Buffer.from(body);
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  throw new TypeError('Only string and byte bodies are supported by the gateway’s upstream client.');
+}
+
+function toHeaderRecord(headers: RequestInit['headers']): Record<string, string> {
+  const record: Record<string, string> = {};
+  if (!headers) return record;
+  if (headers instanceof Headers) {
+    headers.forEach((value, name) => {
+      record[name] = value;
+    });
+  } else if (Array.isArray(headers)) {
+    for (const [name, value] of headers) record[name.toLowerCase()] = value;
+  } else {
+    for (const [name, value] of Object.entries(headers)) record[name.toLowerCase()] = value;
+  }
+  return record;
+}
