@@ -1,4 +1,5 @@
 import { GatewayError } from '../../canonical/index.ts';
+import { followAbort } from '../../routing/follow-abort.ts';
 
 export type RequestDeadline = { signal: AbortSignal; deadlineAt: number; clear: () => void };
 
@@ -36,9 +37,13 @@ export function createRequestDeadline(request: Request, defaultTimeoutMs: number
       }),
     );
   }, timeoutMs);
+  const unfollow = followAbort(controller, request.signal);
   return {
-    signal: AbortSignal.any([controller.signal, request.signal]),
+    signal: controller.signal,
     deadlineAt: now() + timeoutMs,
-    clear: () => clearTimeout(timer),
+    clear: () => {
+      clearTimeout(timer);
+      unfollow();
+    },
   };
 }

@@ -3,6 +3,7 @@ import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../../can
 import { GatewayError } from '../../canonical/index.ts';
 import type { Candidate } from '../../catalog/model-catalog.ts';
 import { type AttemptRecord, executeWithFallback } from '../../routing/execute-with-fallback.ts';
+import { followAbort } from '../../routing/follow-abort.ts';
 import { hedgeAttempt } from '../../routing/hedge-attempt.ts';
 import { type ChunkReader, observeChunkReader } from '../../streaming/observe-chunk-reader.ts';
 import { tapChunkReader } from '../../streaming/tap-chunk-reader.ts';
@@ -161,10 +162,11 @@ async function attempt(
     });
   }
   const { firstByteTimeoutMs, idleTimeoutMs } = deps.config.routing;
-  const firstByte = new AbortController();
+  const attemptController = new AbortController();
+  const unfollow = followAbort(attemptController, signal);
   const timer = setTimeout(
     () =>
-      firstByte.abort(
+      attemptController.abort(
         new GatewayError({
           status: 504,
           type: 'timeout_error',
@@ -176,7 +178,7 @@ async function attempt(
       ),
     firstByteTimeoutMs,
   );
-  const attemptSignal = AbortSignal.any([signal, firstByte.signal]);
+  const attemptSignal = attemptController.signal;
   const startedAt = performance.now();
   try {
     const answer = await callUpstream(deps, candidate, request, attemptSignal);
@@ -204,6 +206,7 @@ async function attempt(
     throw error;
   } finally {
     clearTimeout(timer);
+    unfollow();
   }
 }
 
