@@ -17,6 +17,7 @@ export default defineConfig({
           environment: 'node',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['test/workers/**', 'node_modules/**'],
+          globalSetup: ['test/support/build-dist.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },

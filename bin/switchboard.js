@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly: the package ships its sources and registers tsx's loader once at start.
-import { register } from 'tsx/esm/api';
+// Runs the bundled CLI (dist/switchboard.mjs, built by `npm install` / `npm run build`); from a checkout without a
+// bundle, runs the TypeScript sources through tsx instead.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/runtime/node/cli.ts');
+const bundle = new URL('../dist/switchboard.mjs', import.meta.url);
+if (existsSync(bundle) && process.env.SWITCHBOARD_FROM_SOURCE !== '1') {
+  await import(bundle.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/runtime/node/cli.ts');
+}
