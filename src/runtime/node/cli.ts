@@ -44,7 +44,6 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'models') return printModels(config, logger);
 
   const gateway = await serveNode(config, logger);
-  process.stdout.write(`${formatStartupTable(gateway.current().catalog.providerStatuses(), config, gateway.url)}\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -59,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
   if (path) watchConfig(path, values, gateway, logger);
+  // The ready line comes last: whoever waits for it may signal at once.
+  process.stdout.write(`${formatStartupTable(gateway.current().catalog.providerStatuses(), config, gateway.url)}\n`);
   return -1;
 }
 
