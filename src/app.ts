@@ -1,9 +1,13 @@
 import { type Context, Hono } from 'hono';
+import { adminAnalyticsRoute } from './api/admin-analytics-route.ts';
+import { adminKeysRoute } from './api/admin-keys-route.ts';
+import { adminLogsRoute } from './api/admin-logs-route.ts';
 import { chatCompletionsRoute } from './api/chat-completions-route.ts';
 import { embeddingsRoute } from './api/embeddings-route.ts';
 import type { GatewayEnv } from './api/gateway-env.ts';
 import { healthRoute } from './api/health-route.ts';
 import { messagesRoute } from './api/messages-route.ts';
+import { metricsRoute } from './api/metrics-route.ts';
 import { modelsRoute } from './api/models-route.ts';
 import { responsesRoute } from './api/responses-route.ts';
 import type { AppDeps } from './app-deps.ts';
@@ -13,6 +17,9 @@ import { bodyLimit } from './middleware/body-limit.ts';
 import { cors } from './middleware/cors.ts';
 import { errorResponse } from './middleware/error-handler.ts';
 import { requestId } from './middleware/request-id.ts';
+import { createPolicy } from './policy/policy.ts';
+import { rateLimitHeaders } from './policy/rate-limit-headers.ts';
+import { ActiveProber } from './routing/active-prober.ts';
 
 /**
  * The whole gateway as one Hono app over Web-standard Request/Response. Runtimes (Node, Workers) only build
@@ -26,12 +33,27 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   });
   app.use('*', requestId(deps.generateId));
   app.use('*', cors(deps.config.server.corsOrigins));
+  // Telemetry a request left buffered (a log batch, a trace export) is handed to Workers' waitUntil.
+  app.use('*', async (c, next) => {
+    await next();
+    const pending = deps.telemetry?.pending?.();
+    if (pending) runInBackground(deps, c, pending);
+  });
   app.route('/', healthRoute(deps));
+  app.route('/', metricsRoute(deps));
+  app.route('/', adminLogsRoute(deps));
+  app.route('/', adminAnalyticsRoute(deps));
+  const policy = createPolicy(deps);
+  app.route('/', adminKeysRoute(deps, policy));
 
   // Auth first: a client without a key learns that (401), not the size rule of a gateway it cannot use.
-  app.use('/v1/*', auth(deps.config.auth.keys));
+  // Virtual keys exist only where an admin key can issue them.
+  app.use('/v1/*', auth(deps.config.auth.keys, deps.config.auth.adminKey ? policy.virtualKeys : undefined));
   app.use('/v1/*', bodyLimit(deps.config.server.bodyLimitBytes));
+  app.use('/v1/*', rateLimitHeaders());
   const providerIds = deps.config.providers.map((provider) => provider.id);
+  const { probes: probeConfig } = deps.config.routing;
+  const prober = probeConfig.enabled ? new ActiveProber(deps, probeConfig) : undefined;
   app.use('/v1/*', async (c, next) => {
     // Workers have no start-up phase: the first request waits for discovery (bounded by its timeouts).
     if (!deps.catalog.isLoaded) await loadCatalog(deps);
@@ -39,10 +61,12 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
     if (refresh) runInBackground(deps, c, refresh);
     const sync = deps.health.syncShared(providerIds);
     if (sync) runInBackground(deps, c, sync);
+    const probes = prober?.runIfDue();
+    if (probes) runInBackground(deps, c, probes);
     return next();
   });
   app.route('/', modelsRoute(deps));
-  app.route('/', chatCompletionsRoute(deps));
+  app.route('/', chatCompletionsRoute(deps, policy));
   app.route('/', messagesRoute(deps));
   app.route('/', responsesRoute(deps));
   app.route('/', embeddingsRoute(deps));

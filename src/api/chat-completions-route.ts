@@ -1,27 +1,79 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
-import { parseChatRequest } from '../canonical/index.ts';
+import { type ChatRequest, parseChatRequest } from '../canonical/index.ts';
 import { readJsonBody } from '../middleware/read-json-body.ts';
+import { answerFromCache, cacheHitRecord, lookUpChatCache, storeWhenComplete } from '../policy/chat-cache.ts';
+import { keepAlive } from '../policy/internal/keep-alive.ts';
+import { admitChatRequest, assertModelAllowed, type Policy, settlingSink } from '../policy/policy.ts';
 import { chatChunksToSse } from '../streaming/chat-chunks-to-sse.ts';
 import type { GatewayEnv } from './gateway-env.ts';
-import { runChatRequest, setEventStreamHeaders, setOverheadHeader } from './internal/run-chat-request.ts';
+import {
+  type ChatAnswer,
+  type ChatRun,
+  runChatRequest,
+  setEventStreamHeaders,
+  setOverheadHeader,
+} from './internal/run-chat-request.ts';
 
-/** `POST /v1/chat/completions`: canonical in, any provider, canonical out; JSON or SSE. */
-export function chatCompletionsRoute(deps: AppDeps): Hono<GatewayEnv> {
+/**
+ * `POST /v1/chat/completions`: canonical in, any provider, canonical out; JSON or SSE. With `policy`: the key's model
+ * patterns (403), limits and budgets reserved before the call and settled from the request record when it ends
+ * (429/402), and the response cache (`x-switchboard-cache: hit|miss|skip`).
+ */
+export function chatCompletionsRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   app.post('/v1/chat/completions', async (c) => {
     const startedAt = performance.now();
     const request = parseChatRequest(await readJsonBody(c.req.raw, deps.config.server.bodyLimitBytes));
-    const run = await runChatRequest(deps, request, c.req.raw);
-    const { answer, headers } = run;
+    if (!policy) return respond(await runChatRequest(deps, request, c.req.raw), request, startedAt, c);
+    const keyId = c.get('keyId');
+    assertModelAllowed(c.get('virtualKey'), request.model);
+    const admission = await admitChatRequest(policy, deps.config.limits, c.get('virtualKey'), request);
+    if (admission) c.set('rateLimitHeaders', admission.headers);
+    const background = keepAlive(deps, c);
+    const lookup = await lookUpChatCache(policy, request, c.req.raw.headers, keyId);
+    if (lookup.hit) {
+      const record = cacheHitRecord(policy, lookup.hit, request, {
+        requestId: c.req.header('x-request-id') ?? c.get('requestId'),
+        ...(keyId ? { keyId } : {}),
+        inbound: 'openai-chat',
+        now: deps.now(),
+        latencyMs: Math.round((performance.now() - startedAt) * 100) / 100,
+      });
+      deps.telemetry?.record(record);
+      if (admission) background(admission.settle(record));
+      const headers = new Headers({ 'x-switchboard-cache': 'hit' });
+      if (lookup.hit.provider) headers.set('x-switchboard-provider', lookup.hit.provider);
+      headers.set('x-switchboard-overhead-ms', (performance.now() - startedAt).toFixed(2));
+      return write(answerFromCache(lookup.hit), headers, request, c);
+    }
+    const runDeps = admission ? { ...deps, telemetry: settlingSink(deps.telemetry, admission, background) } : deps;
+    const run = await runChatRequest(runDeps, request, c.req.raw, keyId ? { keyId } : {});
+    run.headers.set('x-switchboard-cache', lookup.mode === 'skip' ? 'skip' : 'miss');
+    const origin = { provider: run.candidate.provider.id, model: run.candidate.upstreamModel };
+    const maxEntryBytes = deps.config.cache.maxEntryBytes;
+    run.answer = storeWhenComplete(policy, lookup, run.answer, origin, background, maxEntryBytes);
+    return respond(run, request, startedAt, c);
+  });
+
+  function respond(run: ChatRun, request: ChatRequest, startedAt: number, c: Context<GatewayEnv>): Response {
+    setOverheadHeader(run, startedAt);
+    return write(run.answer, run.headers, request, c, run.candidate.provider.id);
+  }
+
+  function write(
+    answer: ChatAnswer,
+    headers: Headers,
+    request: ChatRequest,
+    c: Context<GatewayEnv>,
+    provider?: string,
+  ): Response {
     if (!answer.stream) {
       const body = JSON.stringify(answer.response);
       headers.set('content-type', 'application/json');
-      setOverheadHeader(run, startedAt);
       return new Response(body, { status: 200, headers });
     }
     setEventStreamHeaders(headers);
-    setOverheadHeader(run, startedAt);
     const body = chatChunksToSse({
       first: answer.first,
       rest: answer.rest,
@@ -30,12 +82,12 @@ export function chatCompletionsRoute(deps: AppDeps): Hono<GatewayEnv> {
         if (!error) return;
         deps.logger.warn('stream_failed_after_start', {
           requestId: c.get('requestId'),
-          provider: run.candidate.provider.id,
+          provider,
           error: error instanceof Error ? error.message : String(error),
         });
       },
     });
     return new Response(body, { status: 200, headers });
-  });
+  }
   return app;
 }

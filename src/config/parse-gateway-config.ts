@@ -2,10 +2,12 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { ProviderDefinition } from '../providers/provider-adapter.ts';
 import { findProviderPreset, providerPresets } from '../providers/provider-presets.ts';
+import { defaultSmartWeights } from '../routing/strategies/routing-strategy.ts';
 import { ConfigError } from './config-error.ts';
 import { configDefaults, type GatewayConfig } from './gateway-config.ts';
 import { type GatewayConfigFile, gatewayConfigSchema, type ProviderConfigEntry } from './gateway-config-schema.ts';
 import { interpolateEnv } from './interpolate-env.ts';
+import { resolveTelemetryConfig } from './telemetry-config-schema.ts';
 
 const defaultAzureApiVersion = '2024-10-21';
 
@@ -20,10 +22,24 @@ export function parseGatewayConfig(text: string | undefined, env: Record<string,
   const probeLocal = file.catalog?.probeLocal ?? (!fromFile && env.SWITCHBOARD_PROBE_LOCAL !== 'false');
   const providers = probeLocal ? [...configured, ...localProviders(configured)] : configured;
   return {
-    auth: { keys: collectKeys(file, env), open: file.auth?.open ?? false },
+    auth: {
+      keys: collectKeys(file, env),
+      open: file.auth?.open ?? false,
+      ...(adminKeyOf(file, env) === undefined ? {} : { adminKey: adminKeyOf(file, env) }),
+    },
     providers,
     routing: {
       strategy: file.routing?.strategy ?? 'priority',
+      weights: file.routing?.weights ?? {},
+      proximity: file.routing?.proximity ?? {},
+      smart: { ...defaultSmartWeights, ...file.routing?.smart },
+      exploration: file.routing?.exploration ?? configDefaults.exploration,
+      models: Object.fromEntries(
+        Object.entries(file.routing?.models ?? {}).map(([model, { smart, ...settings }]) => [
+          model,
+          { ...settings, ...(smart ? { smart: { ...defaultSmartWeights, ...smart } } : {}) },
+        ]),
+      ),
       retries: file.routing?.retries ?? configDefaults.retries,
       timeoutMs: file.routing?.timeoutMs ?? configDefaults.timeoutMs,
       firstByteTimeoutMs: file.routing?.firstByteTimeoutMs ?? configDefaults.firstByteTimeoutMs,
@@ -39,6 +55,11 @@ export function parseGatewayConfig(text: string | undefined, env: Record<string,
         models: file.routing?.hedging?.models ?? [],
         ...(file.routing?.hedging?.delayMs === undefined ? {} : { delayMs: file.routing.hedging.delayMs }),
       },
+      probes: {
+        enabled: file.routing?.probes?.enabled ?? false,
+        intervalMs: file.routing?.probes?.intervalMs ?? 15_000,
+        timeoutMs: file.routing?.probes?.timeoutMs ?? 5_000,
+      },
     },
     server: {
       port: file.server?.port ?? configDefaults.port,
@@ -52,7 +73,61 @@ export function parseGatewayConfig(text: string | undefined, env: Record<string,
       discoveryTimeoutMs: file.catalog?.discoveryTimeoutMs ?? configDefaults.discoveryTimeoutMs,
       probeLocal,
     },
+    prices: {
+      global: file.prices ?? {},
+      providers: Object.fromEntries(
+        (file.providers ?? []).flatMap((entry) => (entry.prices ? [[entry.id, entry.prices]] : [])),
+      ),
+    },
+    groups: file.groups ?? {},
+    ...(file.auto
+      ? {
+          auto: {
+            models: file.auto.models.map((entry) => (typeof entry === 'string' ? { model: entry } : entry)),
+            ...(file.auto.strategy ? { strategy: file.auto.strategy } : {}),
+          },
+        }
+      : {}),
+    limits: {
+      ...(file.limits?.requestsPerMinute === undefined ? {} : { requestsPerMinute: file.limits.requestsPerMinute }),
+      ...(file.limits?.tokensPerMinute === undefined ? {} : { tokensPerMinute: file.limits.tokensPerMinute }),
+      ...(file.limits?.concurrentRequests === undefined ? {} : { concurrentRequests: file.limits.concurrentRequests }),
+      ...(file.limits?.budget === undefined ? {} : { budget: file.limits.budget }),
+      defaultMaxTokens: file.limits?.defaultMaxTokens ?? configDefaults.defaultMaxTokens,
+      providers: Object.fromEntries(
+        (file.providers ?? []).flatMap((entry) => (entry.limits ? [[entry.id, entry.limits]] : [])),
+      ),
+    },
+    cache: {
+      enabled: file.cache?.enabled ?? false,
+      ttlSeconds: file.cache?.ttlSeconds ?? configDefaults.cacheTtlSeconds,
+      maxEntryBytes: file.cache?.maxEntryBytes ?? configDefaults.cacheMaxEntryBytes,
+      models: file.cache?.models ?? [],
+      shareAcrossKeys: file.cache?.shareAcrossKeys ?? false,
+    },
+    state: resolveState(file),
+    telemetry: resolveTelemetryConfig(file.telemetry),
     fromFile,
+  };
+}
+
+/** `auth.adminKey`, or `SWITCHBOARD_ADMIN_KEY` from the environment. */
+function adminKeyOf(file: GatewayConfigFile, env: Record<string, string | undefined>): string | undefined {
+  return file.auth?.adminKey ?? (env.SWITCHBOARD_ADMIN_KEY?.trim() || undefined);
+}
+
+function resolveState(file: GatewayConfigFile): GatewayConfig['state'] {
+  const backend = file.state?.backend ?? 'memory';
+  if (backend === 'redis' && !file.state?.url) {
+    throw new ConfigError('state.url', 'is required for the redis backend', 'set it, e.g. redis://127.0.0.1:6379');
+  }
+  return {
+    backend,
+    path: file.state?.path ?? configDefaults.statePath,
+    ...(file.state?.url === undefined ? {} : { url: file.state.url }),
+    keyPrefix: file.state?.keyPrefix ?? configDefaults.stateKeyPrefix,
+    timeoutMs: file.state?.timeoutMs ?? configDefaults.stateTimeoutMs,
+    failMode: file.state?.failMode ?? 'open',
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Usage } from '../canonical/index.ts';
 import type { AttemptRecord } from '../routing/execute-with-fallback.ts';
+import type { RouteDecision } from '../routing/route-decision.ts';
 
 /** Which client-facing format a request came in. */
 export type InboundFormat = 'openai-chat' | 'anthropic-messages' | 'openai-responses' | 'openai-embeddings';
@@ -31,10 +32,23 @@ export type RequestRecord = {
   usageSource?: 'upstream' | 'estimated';
   costUsd?: number;
   cacheHit?: boolean;
+  /** How the request was routed: strategy, candidates in order with reasons, exclusions, the choice. */
+  route?: RouteDecision;
+  /** On a cache hit: what the answer would have cost from the upstream (its usage at today's price). */
+  cacheSavedUsd?: number;
   error?: { type: string; code: string | null; message: string };
   /** True when the client went away before the end. */
   cancelled?: boolean;
 };
 
 /** Where finished records go (request log, metrics, traces). Must return at once: write off the response path. */
-export type TelemetrySink = { record(record: RequestRecord): void };
+export type TelemetrySink = {
+  record(record: RequestRecord): void;
+  /** A stream sent its first chunk (its record arrives through `record` when it ends): streams in flight. */
+  streamStarted?(record: RequestRecord): void;
+  /**
+   * Work still buffered (a batch waiting for its flush), for runtimes that must be told to stay alive for it
+   * (Workers' `waitUntil`); undefined when there is none. Never forces an early flush.
+   */
+  pending?(): Promise<void> | undefined;
+};

@@ -1,11 +1,13 @@
 import type { AppDeps } from '../../app-deps.ts';
 import { GatewayError } from '../../canonical/index.ts';
 import type { Candidate } from '../../catalog/model-catalog.ts';
+import { applyProviderLimits } from '../../policy/provider-limits.ts';
 
 /**
  * The model's candidates followed by those of its configured fallback models (`routing.fallbacks`), each upstream
  * once, with the ones the health model refuses right now (open circuit, parked after a 429) left out. When every one
- * is refused, a 503 that says why and when to come back.
+ * is refused, a 503 that says why and when to come back. Providers with `limits` reserve their quota in each call
+ * (`applyProviderLimits`): one at its limit fails that attempt with a retryable 429 and is parked like any other.
  */
 export function planCandidates(
   deps: AppDeps,
@@ -31,7 +33,7 @@ export function planCandidates(
     if (!verdict.admitted) refusals.push(verdict);
     return verdict.admitted;
   });
-  if (available.length > 0) return available;
+  if (available.length > 0) return applyProviderLimits(deps, available);
   const retryAt = Math.min(...refusals.map((refusal) => refusal.retryAt));
   throw new GatewayError({
     status: 503,

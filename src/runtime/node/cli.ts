@@ -4,12 +4,14 @@ import type { GatewayConfig } from '../../config/gateway-config.ts';
 import { createNodeDeps } from './create-node-deps.ts';
 import { formatStartupTable } from './format-startup-table.ts';
 import { createJsonLogger } from './json-logger.ts';
+import { keysCommand } from './keys-command.ts';
 import { loadConfigFile } from './load-config-file.ts';
 import { serveNode } from './serve-node.ts';
 
 const usage = `Usage:
   switchboard serve  [--config switchboard.yaml] [--port 8787] [--host 127.0.0.1]
   switchboard models [--config switchboard.yaml]
+  switchboard keys   create|list|get|update|revoke|rotate ...   (virtual keys; see switchboard keys --help)
   switchboard --help
 
 With no config file, Switchboard configures itself from provider keys in the environment
@@ -17,6 +19,10 @@ With no config file, Switchboard configures itself from provider keys in the env
 (Ollama, LM Studio, vLLM, llama.cpp). See docs/configuration.md.`;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'keys') {
+    const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(text);
+    return keysCommand(argv.slice(1), process.env, { out: write(process.stdout), err: write(process.stderr) });
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
