@@ -3,6 +3,8 @@ import type { GatewayConfig } from './config/gateway-config.ts';
 import { ProviderHealth } from './routing/provider-health.ts';
 import type { CounterStore } from './state/counter-store.ts';
 import type { KeyValueStore } from './state/key-value-store.ts';
+import type { LogStore } from './state/log-store.ts';
+import type { GatewayMetrics } from './telemetry/gateway-metrics.ts';
 import type { TelemetrySink } from './telemetry/request-record.ts';
 
 /** Structured logging; the Node runtime writes JSON lines, tests capture. */
@@ -27,6 +29,10 @@ export type AppDeps = {
   logger: Logger;
   /** Receives one record per request when it ends (request log, metrics); absent: nothing is recorded. */
   telemetry?: TelemetrySink;
+  /** Prometheus metrics served on `/metrics` (fed through `telemetry`); absent: no `/metrics`. */
+  metrics?: GatewayMetrics;
+  /** The request log read by `/admin/logs` and `/admin/analytics` (written through `telemetry`). */
+  logStore?: LogStore;
   /** Keeps background work alive after the response (Workers' `waitUntil`); Node just lets it run. */
   waitUntil?: (work: Promise<unknown>) => void;
 };
@@ -47,6 +53,19 @@ export function generateId(prefix: string): string {
   for (let index = randomOffset; index < randomOffset + 24; index++) id += alphabet[(randomPool[index] as number) % 62];
   randomOffset += 24;
   return id;
+}
+
+/** The `AppDeps` fields of built telemetry: the sink, the metrics for `/metrics`, the store for `/admin/logs`. */
+export function telemetryDeps(telemetry: {
+  sink: TelemetrySink;
+  metrics: GatewayMetrics;
+  logStore?: LogStore;
+}): Pick<AppDeps, 'telemetry' | 'metrics' | 'logStore'> {
+  return {
+    telemetry: telemetry.sink,
+    metrics: telemetry.metrics,
+    ...(telemetry.logStore ? { logStore: telemetry.logStore } : {}),
+  };
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

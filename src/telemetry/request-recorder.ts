@@ -15,6 +15,7 @@ export class RequestRecorder {
   private readonly startedAtMonotonic = performance.now();
   private completionCharacters = 0;
   private finished = false;
+  private streamStarted = false;
 
   constructor(
     sink: TelemetrySink | undefined,
@@ -43,6 +44,14 @@ export class RequestRecorder {
 
   /** Counts what a stream chunk carries: its text (for estimates) and its usage. */
   observeChunk(chunk: ChatCompletionChunk): void {
+    if (!this.streamStarted) {
+      this.streamStarted = true;
+      try {
+        this.sink?.streamStarted?.(this.record);
+      } catch {
+        // Telemetry never fails a request.
+      }
+    }
     if (chunk.usage) this.record.usage = chunk.usage;
     for (const choice of chunk.choices) {
       this.completionCharacters += choice.delta.content?.length ?? 0;
@@ -86,6 +95,10 @@ export class RequestRecorder {
       record.usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
       record.usageSource = 'estimated';
     }
-    this.sink?.record(record);
+    try {
+      this.sink?.record(record);
+    } catch {
+      // Telemetry never fails a request.
+    }
   }
 }

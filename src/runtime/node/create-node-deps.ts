@@ -1,11 +1,12 @@
 import type { AppDeps, Logger } from '../../app-deps.ts';
-import { createProviderHealth, generateId } from '../../app-deps.ts';
+import { createProviderHealth, generateId, telemetryDeps } from '../../app-deps.ts';
 import { ModelCatalog } from '../../catalog/model-catalog.ts';
 import type { GatewayConfig } from '../../config/gateway-config.ts';
 import { providerAdapters } from '../../providers/provider-adapters.ts';
 import { MemoryCounterStore } from '../../state/memory/memory-counter-store.ts';
 import { MemoryKeyValueStore } from '../../state/memory/memory-key-value-store.ts';
 import { createNodeFetch } from './create-node-fetch.ts';
+import { openNodeTelemetry } from './open-node-telemetry.ts';
 
 /** One upstream client per process, so a config reload keeps the pooled keep-alive connections. */
 const upstreamFetch = createNodeFetch();
@@ -33,5 +34,6 @@ export function createNodeDeps(config: GatewayConfig, logger: Logger): AppDeps {
     generateId,
     logger,
     waitUntil: () => undefined,
+    ...telemetryDeps(openNodeTelemetry(config, logger)),
   };
 }

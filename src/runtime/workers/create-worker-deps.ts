@@ -1,5 +1,5 @@
 import type { AppDeps, Logger } from '../../app-deps.ts';
-import { createProviderHealth, generateId } from '../../app-deps.ts';
+import { createProviderHealth, generateId, telemetryDeps } from '../../app-deps.ts';
 import { ModelCatalog } from '../../catalog/model-catalog.ts';
 import { ConfigError } from '../../config/config-error.ts';
 import type { GatewayConfig } from '../../config/gateway-config.ts';
@@ -7,6 +7,8 @@ import { parseGatewayConfig } from '../../config/parse-gateway-config.ts';
 import { providerAdapters } from '../../providers/provider-adapters.ts';
 import { MemoryCounterStore } from '../../state/memory/memory-counter-store.ts';
 import { MemoryKeyValueStore } from '../../state/memory/memory-key-value-store.ts';
+import { MemoryLogStore } from '../../state/memory/memory-log-store.ts';
+import { createTelemetry } from '../../telemetry/create-telemetry.ts';
 import { toConfigEnvironment, type WorkerEnv } from './worker-env.ts';
 
 /**
@@ -56,5 +58,24 @@ export function createWorkerDeps(config: GatewayConfig, logger: Logger): AppDeps
     now: Date.now,
     generateId,
     logger,
+    ...telemetryDeps(workerTelemetry(config, logger, workerFetch)),
   };
+}
+
+/**
+ * Workers telemetry: metrics and the request log live in the isolate's memory (each isolate counts its own share;
+ * a SQLite log is not available and falls back to memory), OTLP traces go out through `fetch`, buffered work rides
+ * on the request's `waitUntil` (see `createApp`).
+ */
+function workerTelemetry(config: GatewayConfig, logger: Logger, workerFetch: typeof fetch) {
+  const log = config.telemetry.log;
+  if (log.backend === 'sqlite')
+    logger.warn('request_log_sqlite_unavailable', { note: 'Workers keep the log in memory' });
+  return createTelemetry({
+    config: config.telemetry,
+    logger,
+    fetch: workerFetch,
+    now: Date.now,
+    ...(log.backend === 'off' ? {} : { logStore: new MemoryLogStore({ maxEntries: Math.min(log.maxEntries, 2_000) }) }),
+  });
 }

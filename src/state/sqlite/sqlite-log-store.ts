@@ -1,0 +1,216 @@
+import { type Client, createClient, type InStatement } from '@libsql/client';
+import { isErrorRecord, recordModel, recordProvider, recordTokens } from '../../telemetry/record-dimensions.ts';
+import type { RequestRecord } from '../../telemetry/request-record.ts';
+import {
+  type AnalyticsQuery,
+  type AnalyticsRow,
+  decodeLogCursor,
+  encodeLogCursor,
+  type LogFilter,
+  type LogPage,
+  type LogQuery,
+  type LogStore,
+} from '../log-store.ts';
+
+const schema = [
+  `CREATE TABLE IF NOT EXISTS switchboard_request_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at INTEGER NOT NULL,
+    request_id TEXT NOT NULL,
+    key_id TEXT,
+    inbound TEXT NOT NULL,
+    model_asked TEXT NOT NULL,
+    model TEXT NOT NULL,
+    provider TEXT,
+    stream INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    is_error INTEGER NOT NULL,
+    latency_ms REAL NOT NULL,
+    prompt_tokens INTEGER NOT NULL,
+    completion_tokens INTEGER NOT NULL,
+    cached_tokens INTEGER NOT NULL,
+    reasoning_tokens INTEGER NOT NULL,
+    cost_usd REAL NOT NULL,
+    cache_hit INTEGER NOT NULL,
+    record TEXT NOT NULL
+  )`,
+  'CREATE INDEX IF NOT EXISTS switchboard_request_log_time ON switchboard_request_log (started_at, id)',
+  'CREATE INDEX IF NOT EXISTS switchboard_request_log_model ON switchboard_request_log (model, started_at)',
+  'CREATE INDEX IF NOT EXISTS switchboard_request_log_model_asked ON switchboard_request_log (model_asked, started_at)',
+  'CREATE INDEX IF NOT EXISTS switchboard_request_log_provider ON switchboard_request_log (provider, started_at)',
+  'CREATE INDEX IF NOT EXISTS switchboard_request_log_key ON switchboard_request_log (key_id, started_at)',
+];
+
+/**
+ * The request log in a SQLite file through libSQL: one row per request with the columns filters and aggregates
+ * need (indexed by time, model, provider and key) plus the whole record as JSON, returned as it was written.
+ * Percentiles are computed in SQL with window functions, so an aggregate never loads the rows into memory.
+ */
+export class SqliteLogStore implements LogStore {
+  private readonly client: Client;
+  private readonly ready: Promise<void>;
+
+  /** `url`: `file:switchboard.sqlite`, or `:memory:` for tests. */
+  static open(url: string): SqliteLogStore {
+    // Busy timeout: the admin API's reads and other processes on the file wait for a write instead of failing.
+    return new SqliteLogStore(createClient({ url, timeout: 5_000 }));
+  }
+
+  constructor(client: Client) {
+    this.client = client;
+    this.ready = this.migrate();
+    // A failed migration surfaces on the first call; never as an unhandled rejection.
+    this.ready.catch(() => undefined);
+  }
+
+  async append(records: readonly RequestRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.ready;
+    const statements: InStatement[] = records.map((record) => {
+      const tokens = recordTokens(record);
+      return {
+        sql: `INSERT INTO switchboard_request_log (started_at, request_id, key_id, inbound, model_asked, model, provider, stream,
+          status, is_error, latency_ms, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd,
+          cache_hit, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        args: [
+          Math.round(record.startedAt),
+          record.requestId,
+          record.keyId ?? null,
+          record.inbound,
+          record.modelAsked,
+          recordModel(record),
+          recordProvider(record) ?? null,
+          record.stream ? 1 : 0,
+          record.status,
+          isErrorRecord(record) ? 1 : 0,
+          record.latencyMs,
+          tokens.prompt,
+          tokens.completion,
+          tokens.cached,
+          tokens.reasoning,
+          record.costUsd ?? 0,
+          record.cacheHit ? 1 : 0,
+          JSON.stringify(record),
+        ],
+      };
+    });
+    await this.client.batch(statements, 'write');
+  }
+
+  async query(query: LogQuery): Promise<LogPage> {
+    await this.ready;
+    const { where, args } = whereClause(query);
+    if (query.cursor !== undefined) {
+      const after = decodeLogCursor(query.cursor);
+      if (!after) throw new Error('invalid log cursor');
+      where.push('(started_at < ? OR (started_at = ? AND id < ?))');
+      args.push(after.startedAt, after.startedAt, after.sequence);
+    }
+    const result = await this.client.execute({
+      sql: `SELECT id, started_at, record FROM switchboard_request_log ${toWhere(where)} ORDER BY started_at DESC, id DESC LIMIT ?`,
+      args: [...args, query.limit + 1],
+    });
+    const rows = result.rows.slice(0, query.limit);
+    const last = rows.at(-1);
+    return {
+      records: rows.map((row) => JSON.parse(String(row.record)) as RequestRecord),
+      ...(last && result.rows.length > query.limit
+        ? { nextCursor: encodeLogCursor(Number(last.started_at), Number(last.id)) }
+        : {}),
+    };
+  }
+
+  async aggregate(query: AnalyticsQuery): Promise<AnalyticsRow[]> {
+    await this.ready;
+    const { where, args } = whereClause(query);
+    const group = { model: 'model', provider: 'provider', key: 'key_id' }[query.groupBy];
+    const bucketMs = Math.max(1, Math.floor(query.bucketMs));
+    const result = await this.client.execute({
+      sql: `WITH selected AS (
+          SELECT (started_at / ${bucketMs}) * ${bucketMs} AS bucket, ${group} AS grp, latency_ms, is_error, cache_hit,
+            prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd
+          FROM switchboard_request_log ${toWhere(where)}
+        ), ranked AS (
+          SELECT *, ROW_NUMBER() OVER (PARTITION BY bucket, grp ORDER BY latency_ms) AS position,
+            COUNT(*) OVER (PARTITION BY bucket, grp) AS total
+          FROM selected
+        )
+        SELECT bucket, grp, COUNT(*) AS requests, SUM(is_error) AS errors, SUM(cache_hit) AS cache_hits,
+          MIN(CASE WHEN position >= 0.5 * total THEN latency_ms END) AS p50,
+          MIN(CASE WHEN position >= 0.95 * total THEN latency_ms END) AS p95,
+          SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens,
+          SUM(cached_tokens) AS cached_tokens, SUM(reasoning_tokens) AS reasoning_tokens, SUM(cost_usd) AS cost_usd
+        FROM ranked GROUP BY bucket, grp ORDER BY bucket, grp`,
+      args,
+    });
+    return result.rows.map((row) => ({
+      bucketStart: Number(row.bucket),
+      group: row.grp === null ? null : String(row.grp),
+      requests: Number(row.requests),
+      errors: Number(row.errors),
+      cacheHits: Number(row.cache_hits),
+      latencyP50Ms: Number(row.p50 ?? 0),
+      latencyP95Ms: Number(row.p95 ?? 0),
+      promptTokens: Number(row.prompt_tokens),
+      completionTokens: Number(row.completion_tokens),
+      cachedTokens: Number(row.cached_tokens),
+      reasoningTokens: Number(row.reasoning_tokens),
+      costUsd: Number(row.cost_usd),
+    }));
+  }
+
+  async deleteOlderThan(cutoff: number): Promise<number> {
+    await this.ready;
+    const result = await this.client.execute({
+      sql: 'DELETE FROM switchboard_request_log WHERE started_at < ?',
+      args: [cutoff],
+    });
+    return result.rowsAffected;
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  private async migrate(): Promise<void> {
+    // WAL lets readers (the admin API) run while the writer appends.
+    await this.client.execute('PRAGMA journal_mode = WAL').catch(() => undefined);
+    await this.client.batch(schema, 'write');
+  }
+}
+
+function whereClause(filter: LogFilter): { where: string[]; args: Array<string | number> } {
+  const where: string[] = [];
+  const args: Array<string | number> = [];
+  if (filter.from !== undefined) {
+    where.push('started_at >= ?');
+    args.push(filter.from);
+  }
+  if (filter.to !== undefined) {
+    where.push('started_at < ?');
+    args.push(filter.to);
+  }
+  if (filter.model !== undefined) {
+    where.push('(model_asked = ? OR model = ?)');
+    args.push(filter.model, filter.model);
+  }
+  if (filter.provider !== undefined) {
+    where.push('provider = ?');
+    args.push(filter.provider);
+  }
+  if (filter.keyId !== undefined) {
+    where.push('key_id = ?');
+    args.push(filter.keyId);
+  }
+  if (filter.status === 'ok') where.push('is_error = 0');
+  else if (filter.status === 'error') where.push('is_error = 1');
+  else if (typeof filter.status === 'number') {
+    where.push('status = ?');
+    args.push(filter.status);
+  }
+  return { where, args };
+}
+
+function toWhere(where: string[]): string {
+  return where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
+}
