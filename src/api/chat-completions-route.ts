@@ -25,7 +25,14 @@ export function chatCompletionsRoute(deps: AppDeps, policy?: Policy): Hono<Gatew
   app.post('/v1/chat/completions', async (c) => {
     const startedAt = performance.now();
     const request = parseChatRequest(await readJsonBody(c.req.raw, deps.config.server.bodyLimitBytes));
-    if (!policy) return respond(await runChatRequest(deps, request, c.req.raw), request, startedAt, c);
+    if (!policy) {
+      return respond(
+        await runChatRequest(deps, request, c.req.raw, { requestId: c.get('requestId') }),
+        request,
+        startedAt,
+        c,
+      );
+    }
     const keyId = c.get('keyId');
     assertModelAllowed(c.get('virtualKey'), request.model);
     const admission = await admitChatRequest(policy, deps.config.limits, c.get('virtualKey'), request);
@@ -48,7 +55,10 @@ export function chatCompletionsRoute(deps: AppDeps, policy?: Policy): Hono<Gatew
       return write(answerFromCache(lookup.hit), headers, request, c);
     }
     const runDeps = admission ? { ...deps, telemetry: settlingSink(deps.telemetry, admission, background) } : deps;
-    const run = await runChatRequest(runDeps, request, c.req.raw, keyId ? { keyId } : {});
+    const run = await runChatRequest(runDeps, request, c.req.raw, {
+      requestId: c.get('requestId'),
+      ...(keyId ? { keyId } : {}),
+    });
     run.headers.set('x-switchboard-cache', lookup.mode === 'skip' ? 'skip' : 'miss');
     const origin = { provider: run.candidate.provider.id, model: run.candidate.upstreamModel };
     const maxEntryBytes = deps.config.cache.maxEntryBytes;

@@ -45,7 +45,11 @@ export function messagesRoute(deps: AppDeps): Hono<GatewayEnv> {
 
     // Validated before any upstream is planned, so a malformed request is a 400 whatever the upstreams' health.
     const request = convertFromAnthropicRequest(body);
-    const run = await runChatRequest(deps, request, c.req.raw);
+    const run = await runChatRequest(deps, request, c.req.raw, {
+      requestId: c.get('requestId'),
+      inbound: 'anthropic-messages',
+      ...(c.get('keyId') ? { keyId: c.get('keyId') } : {}),
+    });
     const { answer, headers } = run;
     const id = deps.generateId('msg_');
     if (!answer.stream) {

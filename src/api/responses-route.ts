@@ -64,7 +64,11 @@ export function responsesRoute(deps: AppDeps): Hono<GatewayEnv> {
     }
 
     const request = convertFromResponsesRequest(body);
-    const run = await runChatRequest(deps, request, c.req.raw);
+    const run = await runChatRequest(deps, request, c.req.raw, {
+      requestId: c.get('requestId'),
+      inbound: 'openai-responses',
+      ...(c.get('keyId') ? { keyId: c.get('keyId') } : {}),
+    });
     const { answer, headers } = run;
     const context = {
       id: deps.generateId('resp_'),
