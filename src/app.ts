@@ -10,6 +10,7 @@ import { messagesRoute } from './api/messages-route.ts';
 import { metricsRoute } from './api/metrics-route.ts';
 import { modelsRoute } from './api/models-route.ts';
 import { responsesRoute } from './api/responses-route.ts';
+import { uiRoute } from './api/ui-route.ts';
 import type { AppDeps } from './app-deps.ts';
 import { GatewayError } from './canonical/index.ts';
 import { auth } from './middleware/auth.ts';
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
     const pending = deps.telemetry?.pending?.();
     if (pending) runInBackground(deps, c, pending);
   });
+  app.route('/', uiRoute());
   app.route('/', healthRoute(deps));
   app.route('/', metricsRoute(deps));
   app.route('/', adminLogsRoute(deps));
