@@ -72,6 +72,8 @@ export const chatRequestSchema = z.looseObject({
       z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) }),
     ])
     .optional(),
+  // The gateway's routing preferences (docs/routing.md); read and removed before the request goes upstream.
+  provider: z.record(z.string(), z.unknown(), { error: 'must be an object' }).nullish(),
   response_format: z
     .discriminatedUnion('type', [
       z.looseObject({ type: z.literal('text') }),

@@ -52,6 +52,11 @@ providers:
     expect(config.auth).toEqual({ keys: [], open: false });
     expect(config.routing).toEqual({
       strategy: 'priority',
+      weights: {},
+      proximity: {},
+      smart: { reliability: 0.4, speed: 0.3, cost: 0.2, proximity: 0.1 },
+      exploration: configDefaults.exploration,
+      models: {},
       retries: configDefaults.retries,
       timeoutMs: configDefaults.timeoutMs,
       firstByteTimeoutMs: configDefaults.firstByteTimeoutMs,

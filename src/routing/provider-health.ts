@@ -18,10 +18,22 @@ export type ProviderHealthReport = {
   parkedUntil?: number;
 };
 
-type Stats = { latencyMs?: number; lastError?: string; lastErrorAt?: number };
+type Stats = {
+  latencyMs?: number;
+  tokensPerSecond?: number;
+  /** Moving average of outcomes (1 success, 0 failure) and when it last moved; see `statisticsOf`. */
+  success?: { ratio: number; at: number };
+  lastError?: string;
+  lastErrorAt?: number;
+};
+
+/** What routing strategies read about one provider+model (absent: not measured yet). Local to this replica. */
+export type HealthStatistics = { latencyMs?: number; tokensPerSecond?: number; successRatio?: number };
 
 /** Weight of the newest latency sample in the moving average. */
 const EWMA_ALPHA = 0.2;
+/** Weight of the newest outcome in the success ratio. */
+const SUCCESS_ALPHA = 0.3;
 /** Shortest pause between reads of the state other replicas shared. */
 const SHARED_SYNC_INTERVAL_MS = 1_000;
 
@@ -93,6 +105,35 @@ export class ProviderHealth {
     return { admitted: true };
   }
 
+  /**
+   * Latency, tokens per second and the success ratio of a provider+model for routing strategies. The success
+   * ratio forgets failures as time passes (half of what is missing to 1 per breaker window), so a provider that
+   * gets no traffic after failing drifts back into consideration. These statistics stay in this process; only
+   * breaker openings and parkings are shared across replicas.
+   */
+  statisticsOf(target: HealthTarget): HealthStatistics {
+    const stats = this.stats.get(modelKey(target));
+    const result: HealthStatistics = {};
+    if (!stats) return result;
+    if (stats.latencyMs !== undefined) result.latencyMs = stats.latencyMs;
+    if (stats.tokensPerSecond !== undefined) result.tokensPerSecond = stats.tokensPerSecond;
+    if (stats.success) result.successRatio = this.successRatio(stats.success);
+    return result;
+  }
+
+  /** Completion tokens over the time they took to arrive, as a moving average per provider and provider+model. */
+  recordThroughput(target: HealthTarget, completionTokens: number, durationMs: number): void {
+    if (!(completionTokens > 0 && durationMs > 0)) return;
+    const sample = completionTokens / (durationMs / 1000);
+    for (const key of [target.providerId, modelKey(target)]) {
+      const stats = this.statsOf(key);
+      stats.tokensPerSecond =
+        stats.tokensPerSecond === undefined
+          ? sample
+          : stats.tokensPerSecond + EWMA_ALPHA * (sample - stats.tokensPerSecond);
+    }
+  }
+
   /** The moving average of time to answer, when there is one. */
   latencyOf(target: HealthTarget): number | undefined {
     return this.stats.get(modelKey(target))?.latencyMs;
@@ -106,6 +147,7 @@ export class ProviderHealth {
       const stats = this.statsOf(key);
       stats.latencyMs =
         stats.latencyMs === undefined ? latencyMs : stats.latencyMs + EWMA_ALPHA * (latencyMs - stats.latencyMs);
+      this.recordOutcome(stats, 1, now);
     }
   }
 
@@ -122,6 +164,7 @@ export class ProviderHealth {
       this.park(target.providerId, now + error.retryAfterMs);
     }
     if (!countsAgainstUpstream(error)) return;
+    for (const key of [target.providerId, modelKey(target)]) this.recordOutcome(this.statsOf(key), 0, now);
     const provider = this.breaker(target.providerId);
     const wasOpen = provider.state(now) === 'open';
     provider.recordFailure(now);
@@ -189,6 +232,16 @@ export class ProviderHealth {
       reports.push(report);
     }
     return reports;
+  }
+
+  private recordOutcome(stats: Stats, outcome: 0 | 1, now: number): void {
+    const ratio = stats.success ? this.successRatio(stats.success) : outcome;
+    stats.success = { ratio: ratio + SUCCESS_ALPHA * (outcome - ratio), at: now };
+  }
+
+  private successRatio(success: { ratio: number; at: number }): number {
+    const windows = Math.max(0, this.now() - success.at) / this.options.windowMs;
+    return 1 - (1 - success.ratio) * 0.5 ** windows;
   }
 
   private share(key: string, until: number): void {

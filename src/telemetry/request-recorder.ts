@@ -1,6 +1,8 @@
 import type { ChatCompletionChunk, ChatRequest, Usage } from '../canonical/index.ts';
 import { GatewayError } from '../canonical/index.ts';
+import { computeCost } from './compute-cost.ts';
 import { estimateTokens } from './estimate-tokens.ts';
+import type { TokenPrices } from './price-catalog.ts';
 import type { InboundFormat, RequestRecord, TelemetrySink } from './request-record.ts';
 
 /**
@@ -15,6 +17,7 @@ export class RequestRecorder {
   private readonly startedAtMonotonic = performance.now();
   private completionCharacters = 0;
   private finished = false;
+  private price: TokenPrices | undefined;
   private streamStarted = false;
 
   constructor(
@@ -35,6 +38,11 @@ export class RequestRecorder {
       latencyMs: 0,
     };
     if (context.keyId) this.record.keyId = context.keyId;
+  }
+
+  /** The price of the upstream that answered: the record gets `costUsd` from the final usage when the request ends. */
+  setPrice(price: TokenPrices): void {
+    this.price = price;
   }
 
   /** Milliseconds since the recorder started. */
@@ -95,6 +103,7 @@ export class RequestRecorder {
       record.usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
       record.usageSource = 'estimated';
     }
+    if (record.usage && this.price) record.costUsd = computeCost(record.usage, this.price);
     try {
       this.sink?.record(record);
     } catch {

@@ -5,13 +5,15 @@ import type { Candidate } from '../../catalog/model-catalog.ts';
 import { type AttemptRecord, executeWithFallback } from '../../routing/execute-with-fallback.ts';
 import { followAbort } from '../../routing/follow-abort.ts';
 import { hedgeAttempt } from '../../routing/hedge-attempt.ts';
+import { readProviderPreferences } from '../../routing/provider-preferences.ts';
+import { formatRouteHeader } from '../../routing/route-decision.ts';
 import { type ChunkReader, observeChunkReader } from '../../streaming/observe-chunk-reader.ts';
 import { tapChunkReader } from '../../streaming/tap-chunk-reader.ts';
-import type { InboundFormat } from '../../telemetry/request-record.ts';
+import { priceCatalogFor } from '../../telemetry/price-catalog.ts';
+import type { InboundFormat, RequestRecord } from '../../telemetry/request-record.ts';
 import { RequestRecorder } from '../../telemetry/request-recorder.ts';
-import { planCandidates } from './plan-candidates.ts';
 import { createRequestDeadline } from './request-deadline.ts';
-import { resolveCandidates } from './resolve-candidates.ts';
+import { type ChatRoute, routeChatRequest } from './route-chat-request.ts';
 
 /** What one canonical chat request produced: a whole completion, or a stream whose first chunk is already read. */
 export type ChatAnswer =
@@ -54,10 +56,15 @@ export async function runChatRequest(
   });
   let deadline: ReturnType<typeof createRequestDeadline> | undefined;
   try {
-    const candidates = planCandidates(deps, request.model, resolveCandidates(deps.catalog, request.model, 'chat'));
+    const route = routeChatRequest(deps, request, raw.headers, readProviderPreferences(request.provider, raw.headers));
+    recorder.record.route = route.decision;
+    const candidates = route.candidates;
+    // Routing preferences are the gateway's: no upstream sees them.
+    const { provider: _preferences, ...upstreamRequest } = request;
     deadline = createRequestDeadline(raw, deps.config.routing.timeoutMs, deps.now);
     const startedAt = performance.now();
-    const attemptOnce = (candidate: Candidate, signal: AbortSignal) => attempt(deps, candidate, request, signal);
+    const attemptOnce = (candidate: Candidate, signal: AbortSignal) =>
+      attempt(deps, candidate, upstreamRequest as ChatRequest, signal);
     const hedgeDelayMs = hedgeDelayFor(deps, request.model, raw, candidates);
     const result = await executeWithFallback(
       candidates,
@@ -79,16 +86,28 @@ export async function runChatRequest(
     record.modelUsed = candidate.upstreamModel;
     record.attempts = result.attempts;
     record.status = 200;
+    const price = priceCatalogFor(deps).priceOf(candidate.provider.id, candidate.upstreamModel);
+    if (price) recorder.setPrice(price);
+    route.decision.chosen = {
+      provider: candidate.provider.id,
+      model: candidate.upstreamModel,
+      servedAs: route.servedAs(candidate),
+      attempts: result.attempts.length,
+    };
     record.timeToFirstTokenMs = Math.round(recorder.elapsed() * 100) / 100;
     record.overheadMs = Math.max(0, Math.round((recorder.elapsed() - upstreamMs) * 100) / 100);
     let answer = result.value.answer;
+    const streamStartedAt = performance.now();
     if (answer.stream) {
       recorder.observeChunk(answer.first);
       answer = {
         ...answer,
         rest: tapChunkReader(answer.rest, {
           onChunk: (chunk) => recorder.observeChunk(chunk),
-          onEnd: (outcome) => recorder.finish(outcome),
+          onEnd: (outcome) => {
+            recorder.finish(outcome);
+            if (!outcome.error && !outcome.cancelled) observeThroughput(deps, candidate, record, streamStartedAt);
+          },
         }),
       };
     } else {
@@ -96,16 +115,14 @@ export async function runChatRequest(
         usage: answer.response.usage,
         completionText: answer.response.choices[0]?.message.content ?? '',
       });
+      observeThroughput(deps, candidate, record, startedAt);
     }
     return {
       answer,
       candidate,
       attempts: result.attempts,
       upstreamMs,
-      headers: new Headers({
-        'x-switchboard-provider': candidate.provider.id,
-        'x-switchboard-attempts': String(result.attempts.length),
-      }),
+      headers: answerHeaders(candidate, route, record),
     };
   } catch (error) {
     const attempts = (error as { attempts?: AttemptRecord[] }).attempts;
@@ -115,6 +132,45 @@ export async function runChatRequest(
   } finally {
     deadline?.clear();
   }
+}
+
+/**
+ * `x-switchboard-provider`, `-attempts`, `-model` (the model that answered, as the client may name it: a group's or
+ * `auto`'s choice), `-route` (provider, model, strategy, attempts, reason) and, for whole answers, `-cost-usd`. A
+ * stream's cost is known only at its end, after the headers: it is in the request record (docs/routing.md).
+ */
+function answerHeaders(candidate: Candidate, route: ChatRoute, record: RequestRecord): Headers {
+  const attempts = record.attempts.length;
+  const chosen = route.decision.candidates.find(
+    (entry) => entry.provider === candidate.provider.id && entry.model === candidate.upstreamModel,
+  );
+  const reason = [chosen?.reason, attempts > 1 ? `after ${attempts - 1} failed attempt(s)` : '']
+    .filter(Boolean)
+    .join(', ');
+  const headers = new Headers({
+    'x-switchboard-provider': candidate.provider.id,
+    'x-switchboard-attempts': String(attempts),
+    'x-switchboard-model': route.servedAs(candidate),
+    'x-switchboard-route': formatRouteHeader({
+      provider: candidate.provider.id,
+      model: candidate.upstreamModel,
+      strategy: route.decision.strategy,
+      attempts,
+      ...(reason ? { reason } : {}),
+    }),
+  });
+  if (!record.stream && record.costUsd !== undefined) headers.set('x-switchboard-cost-usd', record.costUsd.toFixed(9));
+  return headers;
+}
+
+/** Completion tokens over the time since `since`, for the throughput statistics strategies read. */
+function observeThroughput(deps: AppDeps, candidate: Candidate, record: RequestRecord, since: number): void {
+  if (record.usageSource !== 'upstream' || !record.usage) return;
+  deps.health.recordThroughput(
+    { providerId: candidate.provider.id, model: candidate.upstreamModel },
+    record.usage.completion_tokens,
+    performance.now() - since,
+  );
 }
 
 /** Sets `x-switchboard-overhead-ms`: time since `startedAt` minus time spent on upstreams. */
