@@ -3,8 +3,13 @@ import { createProviderHealth, generateId, telemetryDeps } from '../../app-deps.
 import { ModelCatalog } from '../../catalog/model-catalog.ts';
 import type { GatewayConfig } from '../../config/gateway-config.ts';
 import { providerAdapters } from '../../providers/provider-adapters.ts';
+import type { CounterStore } from '../../state/counter-store.ts';
+import { GuardedStores } from '../../state/guarded-stores.ts';
+import type { KeyValueStore } from '../../state/key-value-store.ts';
 import { MemoryCounterStore } from '../../state/memory/memory-counter-store.ts';
 import { MemoryKeyValueStore } from '../../state/memory/memory-key-value-store.ts';
+import { openRedisStores } from '../../state/redis/open-redis-stores.ts';
+import { openSqliteStores } from '../../state/sqlite/open-sqlite-stores.ts';
 import { createNodeFetch } from './create-node-fetch.ts';
 import { openNodeTelemetry } from './open-node-telemetry.ts';
 
@@ -23,7 +28,7 @@ export function createNodeDeps(config: GatewayConfig, logger: Logger): AppDeps {
     discoveryTimeoutMs: config.catalog.discoveryTimeoutMs,
     localProbeTimeoutMs: 800,
   });
-  const stores = { keyValue: new MemoryKeyValueStore(), counters: new MemoryCounterStore() };
+  const stores = stateStoresFor(config.state, logger);
   return {
     config,
     catalog,
@@ -36,4 +41,46 @@ export function createNodeDeps(config: GatewayConfig, logger: Logger): AppDeps {
     waitUntil: () => undefined,
     ...telemetryDeps(openNodeTelemetry(config, logger)),
   };
+}
+
+type StateStores = { keyValue: KeyValueStore; counters: CounterStore };
+
+/** The SQLite or Redis stores of the running config: kept across reloads while `config.state` is unchanged. */
+let openState: { fingerprint: string; stores: StateStores; close: () => Promise<void> } | undefined;
+
+/** How long a replaced store stays open for requests still running on the previous config. */
+const REPLACED_STORE_GRACE_MS = 60_000;
+
+/**
+ * Memory: fresh stores per deps (one process, nothing to share). SQLite and Redis: one connection per process, reused
+ * by reloads, behind `GuardedStores` (the fail mode; `healthy` and `failures` for metrics).
+ */
+function stateStoresFor(state: GatewayConfig['state'], logger: Logger): StateStores {
+  if (state.backend === 'memory') return { keyValue: new MemoryKeyValueStore(), counters: new MemoryCounterStore() };
+  const fingerprint = JSON.stringify(state);
+  if (openState?.fingerprint === fingerprint) return openState.stores;
+  const previous = openState;
+  if (previous) setTimeout(() => void previous.close().catch(() => undefined), REPLACED_STORE_GRACE_MS).unref();
+  const backend =
+    state.backend === 'sqlite'
+      ? openSqliteStores({ path: state.path })
+      : openRedisStores({ url: state.url as string, keyPrefix: state.keyPrefix, timeoutMs: state.timeoutMs });
+  // Redis commands time out on their own; the outer bound also covers the first connection and a script reload.
+  // SQLite runs synchronously in-process: nothing to time out.
+  const timeoutMs = state.backend === 'redis' ? state.timeoutMs * 3 : 0;
+  const stores = new GuardedStores(backend, { failMode: state.failMode, logger, backend: state.backend, timeoutMs });
+  openState = { fingerprint, stores, close: backend.close };
+  logger.info('state_store_opened', {
+    backend: state.backend,
+    ...(state.backend === 'sqlite' ? { path: state.path } : { keyPrefix: state.keyPrefix }),
+    failMode: state.failMode,
+  });
+  return stores;
+}
+
+/** Closes the SQLite file or Redis connection; for the shutdown path (the process also exits right after). */
+export async function closeNodeStateStores(): Promise<void> {
+  const current = openState;
+  openState = undefined;
+  await current?.close();
 }

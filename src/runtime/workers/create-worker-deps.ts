@@ -5,9 +5,14 @@ import { ConfigError } from '../../config/config-error.ts';
 import type { GatewayConfig } from '../../config/gateway-config.ts';
 import { parseGatewayConfig } from '../../config/parse-gateway-config.ts';
 import { providerAdapters } from '../../providers/provider-adapters.ts';
+import type { CounterStore } from '../../state/counter-store.ts';
+import { DurableObjectCounterStore } from '../../state/durable-object/durable-object-counter-store.ts';
+import { GuardedStores } from '../../state/guarded-stores.ts';
+import type { KeyValueStore } from '../../state/key-value-store.ts';
 import { MemoryCounterStore } from '../../state/memory/memory-counter-store.ts';
 import { MemoryKeyValueStore } from '../../state/memory/memory-key-value-store.ts';
 import { MemoryLogStore } from '../../state/memory/memory-log-store.ts';
+import { WorkersKvKeyValueStore } from '../../state/workers-kv/workers-kv-key-value-store.ts';
 import { createTelemetry } from '../../telemetry/create-telemetry.ts';
 import { toConfigEnvironment, type WorkerEnv } from './worker-env.ts';
 
@@ -31,10 +36,11 @@ export function loadWorkerConfig(env: WorkerEnv): GatewayConfig {
 
 /**
  * The Workers wiring of `AppDeps`: the runtime's fetch, the wall clock, console logging. Background work goes through
- * the request's `ctx.waitUntil`, which the app reaches through Hono's execution context. State lives in memory, so
- * it is per isolate (each isolate keeps its own breakers and counters) until the KV / Durable Object backends exist.
+ * the request's `ctx.waitUntil`, which the app reaches through Hono's execution context. State: counters in the
+ * `SWITCHBOARD_COUNTERS` Durable Objects and key/values in the `SWITCHBOARD_KV` namespace when those bindings exist
+ * (shared by every isolate), otherwise in memory, per isolate.
  */
-export function createWorkerDeps(config: GatewayConfig, logger: Logger): AppDeps {
+export function createWorkerDeps(config: GatewayConfig, logger: Logger, bindings: WorkerEnv = {}): AppDeps {
   // `catalog.probeLocal: true` in a config file would still add local servers: they are unreachable from a Worker.
   const providers = config.providers.filter((provider) => provider.source !== 'local');
   // Bound so the runtime's fetch is never called with a foreign `this`.
@@ -48,7 +54,7 @@ export function createWorkerDeps(config: GatewayConfig, logger: Logger): AppDeps
     ttlMs: config.catalog.ttlMs,
     discoveryTimeoutMs: config.catalog.discoveryTimeoutMs,
   });
-  const stores = { keyValue: new MemoryKeyValueStore(), counters: new MemoryCounterStore() };
+  const stores = guardWorkerStores(workerStateStores(bindings), bindings, config, logger);
   return {
     config: { ...config, providers },
     catalog,
@@ -77,5 +83,33 @@ function workerTelemetry(config: GatewayConfig, logger: Logger, workerFetch: typ
     fetch: workerFetch,
     now: Date.now,
     ...(log.backend === 'off' ? {} : { logStore: new MemoryLogStore({ maxEntries: Math.min(log.maxEntries, 2_000) }) }),
+  });
+}
+
+/** Durable Object counters and KV key/values from the bindings that exist; memory for any that does not. */
+export function workerStateStores(env: WorkerEnv): { keyValue: KeyValueStore; counters: CounterStore } {
+  const counters = env.SWITCHBOARD_COUNTERS
+    ? new DurableObjectCounterStore(env.SWITCHBOARD_COUNTERS)
+    : new MemoryCounterStore();
+  const keyValue = env.SWITCHBOARD_KV ? new WorkersKvKeyValueStore(env.SWITCHBOARD_KV) : new MemoryKeyValueStore();
+  return { keyValue, counters };
+}
+
+/** How long a Durable Object or KV call may take before `state.failMode` applies (they usually take milliseconds). */
+const WORKER_STATE_TIMEOUT_MS = 2_000;
+
+/** Bound stores get the configured fail mode, as Redis does on Node; memory cannot fail. */
+function guardWorkerStores(
+  stores: { keyValue: KeyValueStore; counters: CounterStore },
+  env: WorkerEnv,
+  config: GatewayConfig,
+  logger: Logger,
+): { keyValue: KeyValueStore; counters: CounterStore } {
+  if (!env.SWITCHBOARD_COUNTERS && !env.SWITCHBOARD_KV) return stores;
+  return new GuardedStores(stores, {
+    failMode: config.state.failMode,
+    logger,
+    backend: 'durable-object+kv',
+    timeoutMs: WORKER_STATE_TIMEOUT_MS,
   });
 }

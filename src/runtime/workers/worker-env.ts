@@ -1,3 +1,6 @@
+import type { DurableObjectNamespaceLike } from '../../state/durable-object/durable-object-bindings.ts';
+import type { KvNamespaceLike } from '../../state/workers-kv/workers-kv-key-value-store.ts';
+
 /**
  * The Worker's bindings as Switchboard reads them. Every variable is optional: with no `SWITCHBOARD_CONFIG` the
  * gateway configures itself from provider key secrets (OPENAI_API_KEY, ANTHROPIC_API_KEY, …), as on Node.
@@ -9,6 +12,10 @@ export type WorkerEnv = {
   SWITCHBOARD_API_KEYS?: string;
   /** One more gateway key, convenient as a single `wrangler secret put`. */
   WORKER_API_KEY?: string;
+  /** Counters (rate limits, budgets): the `CounterDurableObject` namespace; absent: per-isolate memory. */
+  SWITCHBOARD_COUNTERS?: DurableObjectNamespaceLike;
+  /** Shared key/values (breakers, cache, keys): a KV namespace; absent: per-isolate memory. */
+  SWITCHBOARD_KV?: KvNamespaceLike;
   /** Provider keys and any variable the config names as `${NAME}`; non-string bindings (KV, DO) are ignored. */
   [name: string]: unknown;
 };

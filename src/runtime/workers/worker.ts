@@ -10,6 +10,9 @@ import { environmentFingerprint, toConfigEnvironment, type WorkerEnv } from './w
 /** The gateway built for one set of vars, or the config problem that stopped it. */
 type Built = { env: WorkerEnv; fingerprint: string } & ({ app: Hono<GatewayEnv> } | { failure: GatewayError });
 
+// The Durable Object class wrangler.jsonc binds as SWITCHBOARD_COUNTERS must be exported by the main module.
+export { CounterDurableObject } from '../../state/durable-object/counter-durable-object.ts';
+
 const logger = createConsoleLogger();
 
 /**
@@ -40,7 +43,7 @@ function gatewayFor(env: WorkerEnv): Built {
     return built;
   }
   try {
-    const deps = createWorkerDeps(loadWorkerConfig(env), logger);
+    const deps = createWorkerDeps(loadWorkerConfig(env), logger, env);
     built = { env, fingerprint, app: createApp(deps) };
   } catch (error) {
     built = { env, fingerprint, failure: configFailure(error) };
