@@ -69,6 +69,7 @@ providers:
         openMs: configDefaults.breakerOpenMs,
       },
       hedging: { models: [] },
+      probes: { enabled: false, intervalMs: 15_000, timeoutMs: 5_000 },
     });
     expect(config.server).toEqual({
       port: configDefaults.port,
