@@ -21,6 +21,8 @@ export type ChatResult = {
   overheadMs?: string;
   costUsd?: number;
   route?: string;
+  /** `x-request-id`, to find the request's record in the request log. */
+  requestId?: string;
   aborted: boolean;
 };
 
@@ -49,6 +51,7 @@ export async function streamChat(
     attempts: response.headers.get('x-switchboard-attempts') ?? undefined,
     overheadMs: response.headers.get('x-switchboard-overhead-ms') ?? undefined,
     route: response.headers.get('x-switchboard-route') ?? undefined,
+    requestId: response.headers.get('x-request-id') ?? undefined,
     costUsd: numberOrUndefined(response.headers.get('x-switchboard-cost-usd')),
     aborted: false,
   };

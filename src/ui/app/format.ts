@@ -23,3 +23,9 @@ export function formatTime(epochMs: number, spanMs: number): string {
   const clock = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
   return spanMs > 36 * 3600_000 ? `${date.getMonth() + 1}/${date.getDate()} ${clock}` : clock;
 }
+
+/** Short dollar amounts for chart axes ($5e-5 rather than $0.000050). */
+export function formatUsdShort(usd: number): string {
+  if (usd === 0) return '$0';
+  return usd < 0.01 ? `$${usd.toExponential(0)}` : `$${usd.toFixed(2)}`;
+}

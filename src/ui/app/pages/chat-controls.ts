@@ -3,7 +3,7 @@ import { tokensPerSecond } from '../chat-stream.ts';
 import { field, h } from '../dom.ts';
 import { formatMs, formatUsd } from '../format.ts';
 import { fillModelSelect, groupModels, loadModels } from '../model-list.ts';
-import type { Session } from '../session.ts';
+import { requestJson, type Session } from '../session.ts';
 
 /** A model picker: a search box narrowing a select grouped by provider. */
 export function modelPicker(session: Session, label: string, onError: (error: unknown) => void, initialIndex = 0) {
@@ -52,8 +52,12 @@ export function parameterInputs() {
   return { element, values };
 }
 
-/** The stats line under an answer: latency, time to first token, tokens, speed, cost, provider. */
-export function statsLine(result: ChatResult): HTMLElement {
+/**
+ * The stats line under an answer: latency, time to first token, tokens, speed, cost, provider. A streamed answer's
+ * cost is only known when it ends, after its headers: with the admin key it is read from the request log (written
+ * within about a second), otherwise it shows as unknown.
+ */
+export function statsLine(result: ChatResult, session?: Session): HTMLElement {
   const usage = result.usage;
   const speed = tokensPerSecond(result);
   const items: Array<[string, string]> = [
@@ -68,11 +72,39 @@ export function statsLine(result: ChatResult): HTMLElement {
   if (result.attempts && result.attempts !== '1') items.push(['attempts', result.attempts]);
   if (result.overheadMs) items.push(['overhead', `${result.overheadMs} ms`]);
   if (result.aborted) items.push(['stopped', 'yes']);
-  return h(
+  const line = h(
     'dl',
     { class: 'stats' },
     ...items.flatMap(([name, value]) => [h('dt', {}, name), h('dd', { 'data-stat': name }, value)]),
   );
+  const cost = line.querySelector('[data-stat="cost"]') as HTMLElement;
+  if (result.costUsd === undefined && session?.adminKey && result.requestId) {
+    void costFromLog(session, result.requestId).then((usd) => {
+      cost.textContent = formatUsd(usd);
+    });
+  } else if (result.costUsd === undefined) {
+    cost.title = 'The cost of a streamed answer is read from the request log, which needs the admin key.';
+  }
+  return line;
+}
+
+/** The cost the request log holds for a request, polling while its batch is not yet written. */
+async function costFromLog(session: Session, requestId: string): Promise<number | undefined> {
+  for (const delayMs of [300, 700, 1200, 2000]) {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    try {
+      const page = await requestJson<{ data: Array<{ requestId: string; costUsd?: number }> }>(
+        session,
+        'admin',
+        `/admin/logs?limit=50&from=${Date.now() - 600_000}`,
+      );
+      const record = page.data.find((entry) => entry.requestId === requestId);
+      if (record) return record.costUsd;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 export function errorMessage(error: unknown): string {

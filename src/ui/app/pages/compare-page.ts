@@ -69,7 +69,7 @@ export function renderComparePage({ session, signIn }: PageContext): HTMLElement
         column.output.setAttribute('aria-busy', 'true');
         const show = (result: ChatResult) => {
           body.innerHTML = renderMarkdown(result.content);
-          column.output.append(statsLine(result));
+          column.output.append(statsLine(result, session));
         };
         try {
           show(

@@ -1,6 +1,6 @@
 import { barChart, lineChart, type Series } from '../charts.ts';
 import { field, h, notice, replace } from '../dom.ts';
-import { formatCount, formatMs, formatTime, formatUsd } from '../format.ts';
+import { formatCount, formatMs, formatTime, formatUsd, formatUsdShort } from '../format.ts';
 import type { PageContext } from '../main.ts';
 import { ApiError, requestJson } from '../session.ts';
 import { errorMessage } from './chat-controls.ts';
@@ -228,7 +228,7 @@ function renderTraffic(rows: AnalyticsRow[], window: { from: number; to: number;
         'Spend',
         barChart(
           seriesOf((row) => row.costUsd),
-          { ...base, title: 'Spend per bucket', formatY: formatUsd, bucketWidth: window.bucketMs },
+          { ...base, title: 'Spend per bucket', formatY: formatUsdShort, bucketWidth: window.bucketMs },
         ),
       ),
     ),

@@ -84,7 +84,7 @@ export function renderPlaygroundPage({ session, signIn }: PageContext): HTMLElem
     function finish(result: ChatResult) {
       cancelAnimationFrame(frame);
       body.innerHTML = renderMarkdown(result.content);
-      answer.append(statsLine(result));
+      answer.append(statsLine(result, session));
       if (result.content) history.push({ role: 'assistant', content: result.content });
       log.scrollTop = log.scrollHeight;
     }
