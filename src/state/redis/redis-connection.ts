@@ -23,6 +23,7 @@ export class RedisConnection {
   readonly keyPrefix: string;
   readonly timeoutMs: number;
   private everReady = false;
+  private firstAttemptOver = false;
   private firstReady: Promise<void> | undefined;
   private readonly scriptHashes = new Map<string, string>();
 
@@ -41,6 +42,10 @@ export class RedisConnection {
     this.client.on('ready', () => {
       this.everReady = true;
     });
+    // The first attempt failed (Redis down at start): stop making requests wait for a connection that is not coming.
+    this.client.on('close', () => {
+      this.firstAttemptOver = true;
+    });
     // Failures reach callers as rejected commands (logged once per outage by the guarded stores); without a
     // listener ioredis would print every reconnect error to the console.
     this.client.on('error', () => undefined);
@@ -51,21 +56,23 @@ export class RedisConnection {
   }
 
   /**
-   * Waits for the first connection (bounded by the timeout) so requests right after start are not refused; once
-   * connected, a lost connection fails commands at once instead of making every request wait.
+   * Waits for the first connection attempt (bounded by the timeout) so requests right after start are not refused;
+   * after it (connected or not), a missing connection fails commands at once instead of making every request wait.
    */
   whenReady(): Promise<void> {
-    if (this.client.status === 'ready' || this.everReady) return Promise.resolve();
+    if (this.client.status === 'ready' || this.everReady || this.firstAttemptOver) return Promise.resolve();
     // One shared wait for every caller, so a burst at start adds one listener, not one per request.
     this.firstReady ??= new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.client.off('ready', done);
+        this.client.off('close', done);
         this.firstReady = undefined;
         resolve();
       };
       const timer = setTimeout(done, this.timeoutMs);
       this.client.once('ready', done);
+      this.client.once('close', done);
     });
     return this.firstReady;
   }
