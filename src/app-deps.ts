@@ -21,7 +21,14 @@ export type AppDeps = {
   /** Circuit breakers, parking, latency: shared across replicas through `stores.keyValue`. */
   health: ProviderHealth;
   /** State backends: memory on one process, Redis across Node replicas, Durable Objects / KV on Workers. */
-  stores: { keyValue: KeyValueStore; counters: CounterStore };
+  stores: {
+    keyValue: KeyValueStore;
+    counters: CounterStore;
+    /** Shared backends (SQLite, Redis, Durable Objects) say whether their last call worked; memory never fails. */
+    readonly healthy?: boolean;
+    /** Failed calls since start, for metrics. */
+    readonly failures?: number;
+  };
   fetch: typeof fetch;
   /** Milliseconds since the epoch. */
   now: () => number;

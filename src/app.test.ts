@@ -320,6 +320,7 @@ describe('endpoints', () => {
     expect(await ready.json()).toEqual({
       status: 'ready',
       models: 6,
+      stateStore: 'ok',
       providers: [{ id: 'fake', state: 'ok', models: 2 }],
     });
   });

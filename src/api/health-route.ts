@@ -3,7 +3,7 @@ import type { AppDeps } from '../app-deps.ts';
 import type { GatewayEnv } from './gateway-env.ts';
 
 /**
- * `GET /health` (the process answers), `GET /health/ready` (the model catalog is loaded) and `GET /health/providers`
+ * `GET /health` (the process answers), `GET /health/ready` (the model catalog is loaded and the state store answers) and `GET /health/providers`
  * (per provider and model: breaker state, error rate, latency, last error, parked until). No key needed: they carry
  * no secrets (provider keys never appear; errors name providers only).
  */
@@ -17,9 +17,12 @@ export function healthRoute(deps: AppDeps): Hono<GatewayEnv> {
       models: modelCount,
       ...(error ? { error } : {}),
     }));
-    const ready = deps.catalog.isLoaded;
+    // A shared state store that does not answer means limits, keys and shared health cannot be trusted: not ready.
+    const storeHealthy = deps.stores.healthy !== false;
+    const ready = deps.catalog.isLoaded && storeHealthy;
+    const status = !deps.catalog.isLoaded ? 'loading' : storeHealthy ? 'ready' : 'state_store_unreachable';
     return c.json(
-      { status: ready ? 'ready' : 'loading', models: deps.catalog.models().length, providers },
+      { status, models: deps.catalog.models().length, stateStore: storeHealthy ? 'ok' : 'unreachable', providers },
       ready ? 200 : 503,
     );
   });

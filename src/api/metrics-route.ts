@@ -17,6 +17,10 @@ export function metricsRoute(deps: AppDeps): Hono<GatewayEnv> {
     providerIds: deps.config.providers.map((provider) => provider.id),
     breakerStates: () => deps.health.report(),
     catalogModels: () => deps.catalog.models().length,
+    stateStore: () =>
+      deps.stores.healthy === undefined
+        ? undefined
+        : { healthy: deps.stores.healthy, failures: deps.stores.failures ?? 0 },
   });
   if (deps.config.auth.adminKey) app.use('/metrics', adminAuth(deps.config.auth.adminKey));
   app.get('/metrics', (c) => c.body(metrics.render(), 200, { 'content-type': prometheusContentType }));

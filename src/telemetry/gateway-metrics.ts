@@ -10,6 +10,8 @@ export type MetricsScrapeSource = {
   /** Provider-wide breaker states (entries with a model are ignored). */
   breakerStates: () => ReadonlyArray<{ provider: string; model?: string; state: 'closed' | 'half-open' | 'open' }>;
   catalogModels: () => number;
+  /** The shared state store, when the gateway has one: whether it answers and how often it failed. */
+  stateStore?: () => { healthy: boolean; failures: number } | undefined;
 };
 
 const durationBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
@@ -38,6 +40,8 @@ export class GatewayMetrics implements TelemetrySink {
   readonly attempts: Counter;
   readonly streamsInFlight: Gauge;
   private readonly circuitState: Gauge;
+  private readonly stateStoreHealthy: Gauge;
+  private readonly stateStoreFailures: Gauge;
   private readonly catalogModels: Gauge;
   private readonly openStreams = new WeakSet<RequestRecord>();
   private source: MetricsScrapeSource | undefined;
@@ -96,6 +100,14 @@ export class GatewayMetrics implements TelemetrySink {
       ['provider'],
     );
     this.catalogModels = registry.gauge('switchboard_catalog_models', 'Models in the catalog.');
+    this.stateStoreHealthy = registry.gauge(
+      'switchboard_state_store_healthy',
+      'Whether the shared state store (SQLite, Redis, Durable Objects) answered its last call: 1 yes, 0 no.',
+    );
+    this.stateStoreFailures = registry.gauge(
+      'switchboard_state_store_failures',
+      'Calls to the shared state store that failed since the gateway started.',
+    );
     registry.onCollect(() => this.collectScrapeGauges());
   }
 
@@ -147,6 +159,11 @@ export class GatewayMetrics implements TelemetrySink {
       if (report.model === undefined) this.circuitState.set({ provider: report.provider }, breakerValues[report.state]);
     }
     this.catalogModels.set({}, source.catalogModels());
+    const store = source.stateStore?.();
+    if (store) {
+      this.stateStoreHealthy.set({}, store.healthy ? 1 : 0);
+      this.stateStoreFailures.set({}, store.failures);
+    }
   }
 }
 

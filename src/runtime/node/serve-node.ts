@@ -4,7 +4,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../../app.ts';
 import type { AppDeps, Logger } from '../../app-deps.ts';
 import type { GatewayConfig } from '../../config/gateway-config.ts';
-import { createNodeDeps } from './create-node-deps.ts';
+import { closeNodeStateStores, createNodeDeps } from './create-node-deps.ts';
 
 export type RunningGateway = {
   url: string;
@@ -84,6 +84,7 @@ export async function serveNode(config: GatewayConfig, logger: Logger): Promise<
       const unfinished = inFlight;
       server.closeAllConnections();
       await closed;
+      await closeNodeStateStores().catch(() => undefined);
       return { unfinished };
     },
   };
