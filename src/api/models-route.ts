@@ -23,8 +23,8 @@ type OpenAIModel = {
   pricing?: ModelPricing;
 };
 
-/** A catalog entry; `contextLength` once the catalog keeps the context length a provider's model list carries. */
-type ListedModel = CatalogModel & { contextLength?: number };
+/** A catalog entry, with the context length a provider's model list carried. */
+type ListedModel = CatalogModel;
 
 /**
  * `GET /v1/models` (OpenAI list format: the configured groups and `auto`, then every model once, then each as

@@ -28,6 +28,8 @@ export type CatalogModel = {
   created?: number;
   /** USD per million tokens, when the provider's model list carries prices. */
   pricing?: { input: number; output: number; cachedInput?: number };
+  /** The context window, when the provider's model list says. */
+  contextLength?: number;
 };
 
 export type ProviderStatus = {
@@ -276,6 +278,7 @@ export class ModelCatalog {
           upstreamModel,
           kind,
           ...(discovered?.created === undefined ? {} : { created: discovered.created }),
+          ...(discovered?.contextLength === undefined ? {} : { contextLength: discovered.contextLength }),
           ...(discovered?.pricing === undefined ? {} : { pricing: discovered.pricing }),
         } satisfies Omit<CatalogModel, 'id'>;
         if (!index.has(id)) bare.push({ id, ...model });
