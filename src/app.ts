@@ -69,9 +69,9 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   });
   app.route('/', modelsRoute(deps));
   app.route('/', chatCompletionsRoute(deps, policy));
-  app.route('/', messagesRoute(deps));
-  app.route('/', responsesRoute(deps));
-  app.route('/', embeddingsRoute(deps));
+  app.route('/', messagesRoute(deps, policy));
+  app.route('/', responsesRoute(deps, policy));
+  app.route('/', embeddingsRoute(deps, policy));
   return app;
 }
 

@@ -3,10 +3,10 @@ import type { AppDeps } from '../app-deps.ts';
 import { type ChatRequest, parseChatRequest } from '../canonical/index.ts';
 import { readJsonBody } from '../middleware/read-json-body.ts';
 import { answerFromCache, cacheHitRecord, lookUpChatCache, storeWhenComplete } from '../policy/chat-cache.ts';
-import { keepAlive } from '../policy/internal/keep-alive.ts';
-import { admitChatRequest, assertModelAllowed, type Policy, settlingSink } from '../policy/policy.ts';
+import { assertModelAllowed, type Policy } from '../policy/policy.ts';
 import { chatChunksToSse } from '../streaming/chat-chunks-to-sse.ts';
 import type { GatewayEnv } from './gateway-env.ts';
+import { admitInbound } from './internal/apply-policy.ts';
 import {
   type ChatAnswer,
   type ChatRun,
@@ -35,9 +35,7 @@ export function chatCompletionsRoute(deps: AppDeps, policy?: Policy): Hono<Gatew
     }
     const keyId = c.get('keyId');
     assertModelAllowed(c.get('virtualKey'), request.model);
-    const admission = await admitChatRequest(policy, deps.config.limits, c.get('virtualKey'), request);
-    if (admission) c.set('rateLimitHeaders', admission.headers);
-    const background = keepAlive(deps, c);
+    const hold = await admitInbound(deps, policy, c, 'openai-chat', request);
     const lookup = await lookUpChatCache(policy, request, c.req.raw.headers, keyId);
     if (lookup.hit) {
       const record = cacheHitRecord(policy, lookup.hit, request, {
@@ -48,21 +46,20 @@ export function chatCompletionsRoute(deps: AppDeps, policy?: Policy): Hono<Gatew
         latencyMs: Math.round((performance.now() - startedAt) * 100) / 100,
       });
       deps.telemetry?.record(record);
-      if (admission) background(admission.settle(record));
+      hold.settleRecord(record);
       const headers = new Headers({ 'x-switchboard-cache': 'hit' });
       if (lookup.hit.provider) headers.set('x-switchboard-provider', lookup.hit.provider);
       headers.set('x-switchboard-overhead-ms', (performance.now() - startedAt).toFixed(2));
       return write(answerFromCache(lookup.hit), headers, request, c);
     }
-    const runDeps = admission ? { ...deps, telemetry: settlingSink(deps.telemetry, admission, background) } : deps;
-    const run = await runChatRequest(runDeps, request, c.req.raw, {
+    const run = await runChatRequest(hold.runDeps, request, c.req.raw, {
       requestId: c.get('requestId'),
       ...(keyId ? { keyId } : {}),
     });
     run.headers.set('x-switchboard-cache', lookup.mode === 'skip' ? 'skip' : 'miss');
     const origin = { provider: run.candidate.provider.id, model: run.candidate.upstreamModel };
     const maxEntryBytes = deps.config.cache.maxEntryBytes;
-    run.answer = storeWhenComplete(policy, lookup, run.answer, origin, background, maxEntryBytes);
+    run.answer = storeWhenComplete(policy, lookup, run.answer, origin, hold.background, maxEntryBytes);
     return respond(run, request, startedAt, c);
   });
 

@@ -7,9 +7,12 @@ import { GatewayError } from '../canonical/index.ts';
 import { parseEmbeddingsRequest } from '../canonical/parse-embeddings-request.ts';
 import type { Candidate } from '../catalog/model-catalog.ts';
 import { readJsonBody } from '../middleware/read-json-body.ts';
+import { estimateEmbeddingsRequest } from '../policy/estimate-request.ts';
+import { assertModelAllowed, type Policy } from '../policy/policy.ts';
 import type { EmbeddingsResult } from '../providers/provider-adapter.ts';
 import { type ExecuteResult, executeWithFallback } from '../routing/execute-with-fallback.ts';
 import type { GatewayEnv } from './gateway-env.ts';
+import { admitInbound } from './internal/apply-policy.ts';
 import { planCandidates } from './internal/plan-candidates.ts';
 import { createRequestDeadline } from './internal/request-deadline.ts';
 import { resolveCandidates } from './internal/resolve-candidates.ts';
@@ -20,37 +23,44 @@ import { resolveCandidates } from './internal/resolve-candidates.ts';
  * the deadline and the `x-switchboard-*` headers are the chat endpoint's. Vectors arrive as numbers from every
  * adapter and are encoded here when the client asked for `encoding_format: "base64"` (the openai SDKs' default).
  * `x-switchboard-usage: estimated` marks a `usage` the gateway estimated because the upstream reported none.
+ * With `policy`: the virtual key's models (403), limits and budgets (429/402), reserved by the input's size and
+ * settled with the answer's usage.
  */
-export function embeddingsRoute(deps: AppDeps): Hono<GatewayEnv> {
+export function embeddingsRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   app.post('/v1/embeddings', async (c) => {
     const startedAt = performance.now();
     const request = parseEmbeddingsRequest(await readJsonBody(c.req.raw, deps.config.server.bodyLimitBytes));
+    assertModelAllowed(c.get('virtualKey'), request.model);
     const candidates = planCandidates(
       deps,
       request.model,
       embeddingCandidates(resolveCandidates(deps.catalog, request.model, 'embedding'), request),
       'embedding',
     ).filter((candidate) => candidate.adapter.embeddings !== undefined);
+    const hold = await admitInbound(deps, policy, c, 'openai-embeddings', estimateEmbeddingsRequest(request));
     const deadline = createRequestDeadline(c.req.raw, deps.config.routing.timeoutMs, deps.now);
     const upstreamStartedAt = performance.now();
     let result: ExecuteResult<EmbeddingsResult>;
     try {
-      result = await executeWithFallback(
-        candidates,
-        (candidate, signal) => callUpstream(deps, candidate, request, signal),
-        {
+      result = await hold.guard(
+        executeWithFallback(candidates, (candidate, signal) => callUpstream(deps, candidate, request, signal), {
           retries: deps.config.routing.retries,
           signal: deadline.signal,
           deadlineAt: deadline.deadlineAt,
           now: deps.now,
-        },
+        }),
       );
     } finally {
       deadline.clear();
     }
     const upstreamMs = performance.now() - upstreamStartedAt;
     const { response, usageEstimated } = result.value;
+    const { prompt_tokens, total_tokens } = response.usage;
+    hold.settle(
+      { prompt_tokens, completion_tokens: 0, total_tokens },
+      { provider: result.candidate.provider.id, model: result.candidate.upstreamModel },
+    );
     const body = JSON.stringify(request.encoding_format === 'base64' ? toBase64Response(response) : response);
     const headers = new Headers({
       'content-type': 'application/json',

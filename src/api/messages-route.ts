@@ -4,6 +4,9 @@ import { GatewayError } from '../canonical/index.ts';
 import type { Candidate } from '../catalog/model-catalog.ts';
 import { toAnthropicErrorBody } from '../middleware/error-handler.ts';
 import { readJsonBody } from '../middleware/read-json-body.ts';
+import { estimateAnthropicRequest, estimateCountTokensRequest } from '../policy/estimate-request.ts';
+import { assertModelAllowed, type Policy } from '../policy/policy.ts';
+import { jsonUsageTap, streamUsageTap } from '../policy/relayed-usage.ts';
 import { anthropicEventsToSse } from '../providers/anthropic/anthropic-events-to-sse.ts';
 import { chunksToAnthropicEvents } from '../providers/anthropic/chunks-to-anthropic-events.ts';
 import { convertFromAnthropicRequest } from '../providers/anthropic/convert-from-anthropic-request.ts';
@@ -14,6 +17,7 @@ import { readAnthropicStreamHead, relayAnthropicStream } from '../providers/anth
 import type { AnthropicForwardCall } from '../providers/provider-adapter.ts';
 import { type ExecuteResult, executeWithFallback } from '../routing/execute-with-fallback.ts';
 import type { GatewayEnv } from './gateway-env.ts';
+import { admitInbound, type PolicyHold } from './internal/apply-policy.ts';
 import { planCandidates } from './internal/plan-candidates.ts';
 import { createRequestDeadline } from './internal/request-deadline.ts';
 import { resolveCandidates } from './internal/resolve-candidates.ts';
@@ -28,24 +32,30 @@ import { runChatRequest, setEventStreamHeaders, setOverheadHeader } from './inte
  * - translated: otherwise the body becomes a canonical Chat request, runs like any other (retries, failover, late
  *   commit) and the answer is turned back into a Message or the Anthropic event sequence.
  * Errors are Anthropic-shaped (the error handler picks the dialect from the path). See docs/inbound-formats.md.
+ * With `policy`, both paths apply the virtual key's models (403), limits and budgets (429/402); the native path
+ * settles from the usage in the relayed answer (docs/keys-and-limits.md).
  */
-export function messagesRoute(deps: AppDeps): Hono<GatewayEnv> {
+export function messagesRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
 
   app.post('/v1/messages', async (c) => {
     const startedAt = performance.now();
     const body = await readMessagesBody(deps, c.req.raw);
+    assertModelAllowed(c.get('virtualKey'), body.model);
     const resolved = resolveCandidates(deps.catalog, body.model, 'chat');
     if (speaksAnthropicNatively(resolved[0])) {
       if (!Array.isArray(body.messages)) throw invalidAnthropicField('messages', 'is required');
       const native = planNative(deps, body.model, resolved);
+      const estimate = estimateAnthropicRequest(body, deps.config.limits.defaultMaxTokens);
+      const hold = await admitInbound(deps, policy, c, 'anthropic-messages', estimate);
       const call: AnthropicForwardCall = { endpoint: 'messages', body, headers: c.req.raw.headers };
-      return forwardNatively(deps, native, call, c.req.raw, c.get('requestId'), startedAt);
+      return hold.guard(forwardNatively(deps, native, call, c.req.raw, c.get('requestId'), startedAt, hold));
     }
 
     // Validated before any upstream is planned, so a malformed request is a 400 whatever the upstreams' health.
     const request = convertFromAnthropicRequest(body);
-    const run = await runChatRequest(deps, request, c.req.raw, {
+    const hold = await admitInbound(deps, policy, c, 'anthropic-messages', request);
+    const run = await runChatRequest(hold.runDeps, request, c.req.raw, {
       requestId: c.get('requestId'),
       inbound: 'anthropic-messages',
       ...(c.get('keyId') ? { keyId: c.get('keyId') } : {}),
@@ -72,13 +82,17 @@ export function messagesRoute(deps: AppDeps): Hono<GatewayEnv> {
 
   app.post('/v1/messages/count_tokens', async (c) => {
     const body = await readMessagesBody(deps, c.req.raw);
+    assertModelAllowed(c.get('virtualKey'), body.model);
     const resolved = resolveCandidates(deps.catalog, body.model, 'chat');
     if (speaksAnthropicNatively(resolved[0])) {
       const native = planNative(deps, body.model, resolved);
+      const hold = await admitInbound(deps, policy, c, 'anthropic-messages', estimateCountTokensRequest(body));
       const call: AnthropicForwardCall = { endpoint: 'count_tokens', body, headers: c.req.raw.headers };
-      return forwardNatively(deps, native, call, c.req.raw, c.get('requestId'), performance.now());
+      return hold.guard(forwardNatively(deps, native, call, c.req.raw, c.get('requestId'), performance.now(), hold));
     }
     convertFromAnthropicRequest(body, { requireMaxTokens: false });
+    const hold = await admitInbound(deps, policy, c, 'anthropic-messages', estimateCountTokensRequest(body));
+    hold.settle(undefined);
     return c.json({ input_tokens: estimateAnthropicInputTokens(body) });
   });
 
@@ -131,6 +145,7 @@ async function forwardNatively(
   raw: Request,
   requestId: string,
   startedAt: number,
+  hold: PolicyHold,
 ): Promise<Response> {
   const deadline = createRequestDeadline(raw, deps.config.routing.timeoutMs, deps.now);
   const upstreamStartedAt = performance.now();
@@ -156,8 +171,13 @@ async function forwardNatively(
     'x-switchboard-attempts': String(result.attempts.length),
     'x-switchboard-overhead-ms': Math.max(0, performance.now() - startedAt - upstreamMs).toFixed(2),
   });
+  const origin = { provider: result.candidate.provider.id, model: result.candidate.upstreamModel };
   if (!answer.stream) {
     headers.set('content-type', answer.contentType);
+    // count_tokens answers carry no usage: only the request counts.
+    const tap = jsonUsageTap('anthropic-messages');
+    if (call.endpoint === 'messages') tap.feed(answer.bytes);
+    hold.settle(tap.usage(), origin);
     return new Response(answer.bytes, { status: 200, headers });
   }
   setEventStreamHeaders(headers);
@@ -167,7 +187,7 @@ async function forwardNatively(
     errorBody: (error) => toAnthropicErrorBody(asStreamError(error), requestId),
     onEnd: ({ error }) => logStreamFailure(deps, requestId, result.candidate, error),
   });
-  return new Response(stream, { status: 200, headers });
+  return new Response(hold.meter(stream, streamUsageTap('anthropic-messages'), origin), { status: 200, headers });
 }
 
 /** One native attempt, admitted and recorded by the health model like translated attempts. */

@@ -3,6 +3,9 @@ import type { AppDeps } from '../app-deps.ts';
 import { GatewayError } from '../canonical/index.ts';
 import type { Candidate } from '../catalog/model-catalog.ts';
 import { readJsonBody } from '../middleware/read-json-body.ts';
+import { estimateResponsesRequest } from '../policy/estimate-request.ts';
+import { assertModelAllowed, type Policy } from '../policy/policy.ts';
+import { jsonUsageTap, streamUsageTap } from '../policy/relayed-usage.ts';
 import { createResponsesEventBuilder } from '../providers/openai-responses/chunks-to-responses-events.ts';
 import { chunksToResponsesSse } from '../providers/openai-responses/chunks-to-responses-sse.ts';
 import {
@@ -14,6 +17,7 @@ import { isRecord } from '../providers/openai-responses/internal/invalid-respons
 import { responsesEchoFrom } from '../providers/openai-responses/internal/responses-echo.ts';
 import { type ExecuteResult, executeWithFallback } from '../routing/execute-with-fallback.ts';
 import type { GatewayEnv } from './gateway-env.ts';
+import { admitInbound, type PolicyHold } from './internal/apply-policy.ts';
 import { planCandidates } from './internal/plan-candidates.ts';
 import { createRequestDeadline } from './internal/request-deadline.ts';
 import { resolveCandidates } from './internal/resolve-candidates.ts';
@@ -26,9 +30,10 @@ import { runChatRequest, setEventStreamHeaders, setOverheadHeader } from './inte
  *   as-is to those upstreams (model replaced, provider key) and their answer is relayed byte for byte;
  * - translated: otherwise the body becomes a canonical Chat request, runs like any other (retries, failover, late
  *   commit), and the answer is turned back into a Response object or Responses stream events.
- * Errors are OpenAI-shaped (the error handler).
+ * Errors are OpenAI-shaped (the error handler). With `policy`, both paths apply the virtual key's models (403), limits
+ * and budgets (429/402); the native path settles from the usage in the relayed answer (docs/keys-and-limits.md).
  */
-export function responsesRoute(deps: AppDeps): Hono<GatewayEnv> {
+export function responsesRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   app.post('/v1/responses', async (c) => {
     const startedAt = performance.now();
@@ -48,11 +53,14 @@ export function responsesRoute(deps: AppDeps): Hono<GatewayEnv> {
         message: "'model' is required.",
       });
     }
+    assertModelAllowed(c.get('virtualKey'), body.model);
     const candidates = planCandidates(deps, body.model, resolveCandidates(deps.catalog, body.model, 'chat'));
     const native = candidates.filter((candidate) => candidate.adapter.responses?.supports(candidate.provider));
     const nativeOnly = findNativeOnlyFeature(body);
     if (native.length > 0 && (native[0] === candidates[0] || nativeOnly)) {
-      return forwardNatively(deps, native, body, c.req.raw, startedAt);
+      const estimate = estimateResponsesRequest(body, deps.config.limits.defaultMaxTokens);
+      const hold = await admitInbound(deps, policy, c, 'openai-responses', estimate);
+      return hold.guard(forwardNatively(deps, native, body, c.req.raw, startedAt, hold));
     }
     if (nativeOnly) {
       throw new GatewayError({
@@ -64,7 +72,8 @@ export function responsesRoute(deps: AppDeps): Hono<GatewayEnv> {
     }
 
     const request = convertFromResponsesRequest(body);
-    const run = await runChatRequest(deps, request, c.req.raw, {
+    const hold = await admitInbound(deps, policy, c, 'openai-responses', request);
+    const run = await runChatRequest(hold.runDeps, request, c.req.raw, {
       requestId: c.get('requestId'),
       inbound: 'openai-responses',
       ...(c.get('keyId') ? { keyId: c.get('keyId') } : {}),
@@ -118,6 +127,7 @@ async function forwardNatively(
   body: Record<string, unknown>,
   raw: Request,
   startedAt: number,
+  hold: PolicyHold,
 ): Promise<Response> {
   const deadline = createRequestDeadline(raw, deps.config.routing.timeoutMs, deps.now);
   const upstreamStartedAt = performance.now();
@@ -139,9 +149,16 @@ async function forwardNatively(
     'x-switchboard-attempts': String(result.attempts.length),
     'x-switchboard-overhead-ms': Math.max(0, performance.now() - startedAt - upstreamMs).toFixed(2),
   });
-  if (!rest) return new Response(first ?? null, { status: 200, headers });
+  const origin = { provider: result.candidate.provider.id, model: result.candidate.upstreamModel };
+  if (!rest) {
+    const tap = jsonUsageTap('openai-responses');
+    if (first) tap.feed(first);
+    hold.settle(tap.usage(), origin);
+    return new Response(first ?? null, { status: 200, headers });
+  }
   setEventStreamHeaders(headers);
-  return new Response(relay(first as Uint8Array<ArrayBuffer>, rest, result.candidate), { status: 200, headers });
+  const relayed = relay(first as Uint8Array<ArrayBuffer>, rest, result.candidate);
+  return new Response(hold.meter(relayed, streamUsageTap('openai-responses'), origin), { status: 200, headers });
 }
 
 /** One native attempt, admitted and recorded by the health model like translated attempts. */

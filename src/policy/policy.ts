@@ -4,7 +4,7 @@ import { GatewayError } from '../canonical/index.ts';
 import { priceCatalogFor } from '../telemetry/price-catalog.ts';
 import type { RequestRecord, TelemetrySink } from '../telemetry/request-record.ts';
 import { BudgetGuard, type BudgetReservation } from './budget-guard.ts';
-import { estimatePromptTokens, outputAllowance } from './estimate-chat-tokens.ts';
+import { estimateChatRequest } from './estimate-request.ts';
 import { matchesAnyModelPattern } from './matches-model-pattern.ts';
 import { costOfUsage, type ModelPricing } from './model-pricing.ts';
 import { RateLimiter, type RateReservation } from './rate-limiter.ts';
@@ -76,11 +76,26 @@ export async function admitChatRequest(
   key: VirtualKey | undefined,
   request: ChatRequest,
 ): Promise<ChatAdmission | undefined> {
+  return admitRequest(policy, defaults, key, estimateChatRequest(request, defaults.defaultMaxTokens));
+}
+
+/** What a request is reserved for before the call: the model asked, its estimated prompt and its output allowance. */
+export type RequestEstimate = { model: string; promptTokens: number; outputTokens: number };
+
+/**
+ * `admitChatRequest` for any request shape (Anthropic or Responses bodies, embeddings): the caller estimates the
+ * tokens, the rest is the same reservation.
+ */
+export async function admitRequest(
+  policy: Policy,
+  defaults: AppDeps['config']['limits'],
+  key: VirtualKey | undefined,
+  request: RequestEstimate,
+): Promise<ChatAdmission | undefined> {
   if (!key) return undefined;
   const limits: KeyLimits = { ...definedOnly(defaults), ...key.limits };
   const budget: KeyBudget | undefined = key.budget ?? defaults.budget;
-  const promptTokens = estimatePromptTokens(request);
-  const output = outputAllowance(request, defaults.defaultMaxTokens);
+  const { promptTokens, outputTokens: output } = request;
   const rate = await policy.limiter.reserve(key.id, limits, promptTokens + output);
   let spend: BudgetReservation | undefined;
   if (budget && Object.keys(budget).length > 0) {

@@ -1,0 +1,141 @@
+import type { Context } from 'hono';
+import type { AppDeps } from '../../app-deps.ts';
+import type { ChatRequest, Usage } from '../../canonical/index.ts';
+import { estimateChatRequest } from '../../policy/estimate-request.ts';
+import { keepAlive } from '../../policy/internal/keep-alive.ts';
+import {
+  admitRequest,
+  type ChatAdmission,
+  type Policy,
+  type RequestEstimate,
+  settlingSink,
+} from '../../policy/policy.ts';
+import type { UsageTap } from '../../policy/relayed-usage.ts';
+import type { InboundFormat, RequestRecord } from '../../telemetry/request-record.ts';
+import type { GatewayEnv } from '../gateway-env.ts';
+
+/** Which upstream answered a relayed request: its cost is the usage at that provider's price for that model. */
+export type AnswerOrigin = { provider: string; model: string };
+
+/**
+ * One request's hold on its virtual key's rate limits and budgets, for every inbound route. Without a policy or a
+ * virtual key (static keys, open gateways) every method is a no-op and `runDeps` is `deps`.
+ */
+export type PolicyHold = {
+  admission: ChatAdmission | undefined;
+  /** Runs work after the response without holding it (Workers' `waitUntil`). */
+  background: (work: Promise<unknown>) => void;
+  /** `deps` for `runChatRequest`: its request record settles the hold when the request ends (stream: at its end). */
+  runDeps: AppDeps;
+  /** Settles from a request record the route made itself (a cache hit). */
+  settleRecord(record: RequestRecord): void;
+  /**
+   * Settles a request that made no request record (native pass-through, embeddings) from the usage its answer
+   * reported; none (an upstream that reports none, a stream cut before its usage): the estimate stands.
+   */
+  settle(usage: Usage | undefined, origin?: AnswerOrigin): void;
+  /** Relayed SSE bytes, unchanged, that settle from `tap`'s usage when the stream ends, fails or the client leaves. */
+  meter(body: ReadableStream<Uint8Array>, tap: UsageTap, origin: AnswerOrigin): ReadableStream<Uint8Array>;
+  /** `work`, but a failure (no answer reached the client) gives the whole reservation back before it is rethrown. */
+  guard<T>(work: Promise<T>): Promise<T>;
+};
+
+/**
+ * Reserves the request's virtual-key limits and budgets before the call (429 / 402 `PolicyRefusal`, rendered in the
+ * route's own error dialect by the error handler) and puts the `x-ratelimit-*` headers on its response. The model
+ * check (`assertModelAllowed`, 403) is the route's, made as soon as the body names the model.
+ */
+export async function admitInbound(
+  deps: AppDeps,
+  policy: Policy | undefined,
+  c: Context<GatewayEnv>,
+  inbound: InboundFormat,
+  request: ChatRequest | RequestEstimate,
+): Promise<PolicyHold> {
+  const estimate = isEstimate(request) ? request : estimateChatRequest(request, deps.config.limits.defaultMaxTokens);
+  const admission = policy && (await admitRequest(policy, deps.config.limits, c.get('virtualKey'), estimate));
+  const background = keepAlive(deps, c);
+  if (!admission) {
+    return {
+      admission,
+      background,
+      runDeps: deps,
+      settleRecord: () => undefined,
+      settle: () => undefined,
+      meter: (body) => body,
+      guard: (work) => work,
+    };
+  }
+  c.set('rateLimitHeaders', admission.headers);
+  const settleRecord = (record: RequestRecord) => background(admission.settle(record));
+  const estimated: Usage = {
+    prompt_tokens: estimate.promptTokens,
+    completion_tokens: estimate.outputTokens,
+    total_tokens: estimate.promptTokens + estimate.outputTokens,
+  };
+  const settle = (usage: Usage | undefined, origin?: AnswerOrigin) => {
+    const keyId = c.get('keyId');
+    settleRecord({
+      requestId: c.get('requestId'),
+      startedAt: deps.now(),
+      ...(keyId ? { keyId } : {}),
+      inbound,
+      modelAsked: request.model,
+      stream: false,
+      ...(origin ? { provider: origin.provider, modelUsed: origin.model } : {}),
+      attempts: [],
+      status: 200,
+      latencyMs: 0,
+      usage: usage ?? estimated,
+    });
+  };
+  return {
+    admission,
+    background,
+    runDeps: { ...deps, telemetry: settlingSink(deps.telemetry, admission, background) },
+    settleRecord,
+    settle,
+    meter: (body, tap, origin) => meterStream(body, tap, () => settle(tap.usage(), origin)),
+    guard: (work) =>
+      work.catch((error: unknown) => {
+        background(admission.release());
+        throw error;
+      }),
+  };
+}
+
+function isEstimate(request: ChatRequest | RequestEstimate): request is RequestEstimate {
+  return typeof request.promptTokens === 'number' && !('messages' in request);
+}
+
+/** The bytes of `body`, unchanged, each shown to `tap`; `onEnd` once, when it ended, failed or was cancelled. */
+function meterStream(body: ReadableStream<Uint8Array>, tap: UsageTap, onEnd: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    onEnd();
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          controller.close();
+          end();
+          return;
+        }
+        tap.feed(value);
+        controller.enqueue(value);
+      } catch (error) {
+        end();
+        controller.error(error);
+      }
+    },
+    async cancel(reason) {
+      end();
+      await reader.cancel(reason).catch(() => undefined);
+    },
+  });
+}
