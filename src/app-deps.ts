@@ -40,7 +40,10 @@ export type AppDeps = {
   metrics?: GatewayMetrics;
   /** The request log read by `/admin/logs` and `/admin/analytics` (written through `telemetry`). */
   logStore?: LogStore;
-  /** Keeps background work alive after the response (Workers' `waitUntil`); Node just lets it run. */
+  /**
+   * Keeps background work alive after the response. Node sets it (work simply runs on); Workers leave it out, and the
+   * app hands the work to the request's own `ctx.waitUntil`.
+   */
   waitUntil?: (work: Promise<unknown>) => void;
 };
 

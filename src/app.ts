@@ -77,12 +77,16 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
 
 function runInBackground(deps: AppDeps, c: Context<GatewayEnv>, work: Promise<unknown>): void {
   const guarded = work.catch((error) => deps.logger.warn('background_work_failed', { error: String(error) }));
+  // A runtime that keeps background work alive itself (Node) says so through deps; asking Hono for an execution
+  // context there would throw, and building that error costs more than the rest of the request's bookkeeping.
+  if (deps.waitUntil) {
+    deps.waitUntil(guarded);
+    return;
+  }
   try {
-    // Hono's getter throws where the runtime has no execution context.
     c.executionCtx.waitUntil(guarded);
   } catch {
-    // No execution context (Node): the promise runs on its own.
-    deps.waitUntil?.(guarded);
+    // No execution context and no waitUntil (tests): the promise runs on its own.
   }
 }
 
