@@ -12,7 +12,8 @@ const maxLimit = 1_000;
 /**
  * `GET /admin/logs`: the request log, newest first. Filters `from`, `to` (epoch ms or ISO), `model` (asked or
  * used), `provider`, `key` (key id), `status` (ok, error or a status code); `limit` (default 50, at most 1000) and
- * `cursor` (the `nextCursor` of the previous page). Records carry metadata only, never prompts or completions.
+ * `cursor` (the `nextCursor` of the previous page). Records carry metadata only; `bodies=true` adds the request and
+ * completion bodies of records that kept them (`telemetry.log.bodies`).
  */
 export function adminLogsRoute(deps: AppDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
@@ -28,10 +29,14 @@ export function adminLogsRoute(deps: AppDeps): Hono<GatewayEnv> {
     if (query.cursor !== undefined && !decodeLogCursor(query.cursor)) {
       throw invalidParameter('cursor', "'cursor' is not a cursor this API returned.");
     }
+    if (query.bodies !== undefined && query.bodies !== 'true' && query.bodies !== 'false') {
+      throw invalidParameter('bodies', "'bodies' must be true or false.");
+    }
     const page = await store.query({
       ...parseLogFilter(query),
       limit,
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+      ...(query.bodies === 'true' ? { bodies: true } : {}),
     });
     return c.json({
       object: 'list',

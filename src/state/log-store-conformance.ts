@@ -193,6 +193,34 @@ export function describeLogStoreConformance(name: string, create: () => Promise<
       expect(await store.aggregate({ from: base - minute, to: base, bucketMs: minute, groupBy: 'model' })).toEqual([]);
     });
 
+    it('keeps request and completion bodies, returned only when asked', async () => {
+      const store = await create();
+      const requestBody = JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'héllo 👋' }] });
+      const completionBody = JSON.stringify({ role: 'assistant', content: 'hi\nthere' });
+      await store.append([
+        logRecord({ requestId: 'plain' }),
+        logRecord({ requestId: 'with-bodies', startedAt: base + 1, requestBody, completionBody }),
+        logRecord({ requestId: 'request-only', startedAt: base + 2, requestBody }),
+      ]);
+      const light = await store.query({ limit: 10 });
+      expect(light.records.map((record) => record.requestId)).toEqual(['request-only', 'with-bodies', 'plain']);
+      for (const record of light.records) {
+        expect(record).not.toHaveProperty('requestBody');
+        expect(record).not.toHaveProperty('completionBody');
+      }
+      const full = await store.query({ limit: 10, bodies: true });
+      expect(full.records[0]).toEqual(logRecord({ requestId: 'request-only', startedAt: base + 2, requestBody }));
+      expect(full.records[1]).toEqual(
+        logRecord({ requestId: 'with-bodies', startedAt: base + 1, requestBody, completionBody }),
+      );
+      expect(full.records[2]).toEqual(logRecord({ requestId: 'plain' }));
+      // Bodies count for nothing in filters and aggregates.
+      expect((await store.query({ limit: 10, bodies: true, status: 'ok', from: base + 1 })).records).toHaveLength(2);
+      const [row] = await store.aggregate({ from: base, to: base + minute, bucketMs: minute, groupBy: 'model' });
+      expect(row?.requests).toBe(3);
+      expect(await store.deleteOlderThan(base + 2)).toBe(2);
+    });
+
     it('deletes records older than a cutoff', async () => {
       const store = await create();
       await store.append(sample());

@@ -22,6 +22,8 @@ export type LogQuery = LogFilter & {
   limit: number;
   /** `nextCursor` of the previous page. */
   cursor?: string;
+  /** Include `requestBody` and `completionBody` where they were kept (default: left out). */
+  bodies?: boolean;
 };
 
 export type LogPage = { records: RequestRecord[]; nextCursor?: string };
@@ -54,8 +56,9 @@ export type AnalyticsRow = {
 };
 
 /**
- * The request log: one `RequestRecord` per request (metadata only: the record holds no prompt or completion text).
- * Every backend passes `log-store-conformance.ts`.
+ * The request log: one `RequestRecord` per request: metadata, plus the request and completion bodies when
+ * `telemetry.log.bodies` kept them (returned only by a query that asks for them). Every backend passes
+ * `log-store-conformance.ts`.
  */
 export interface LogStore {
   /** Appends records in one write. */

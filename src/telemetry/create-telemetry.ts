@@ -60,6 +60,8 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     telemetry.traces = traces;
   }
   if (config.accessLog) sinks.push(new AccessLogSink(logger));
-  telemetry.sink = new FanOutSink(sinks, logger);
+  // Bodies are for the request log alone: without one there is nothing to keep them in.
+  const bodies = telemetry.logWriter && config.log.bodies ? { maxBytes: config.log.maxBodyBytes } : undefined;
+  telemetry.sink = new FanOutSink(sinks, logger, bodies);
   return telemetry;
 }

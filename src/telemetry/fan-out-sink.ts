@@ -1,5 +1,5 @@
 import type { Logger } from '../app-deps.ts';
-import type { RequestRecord, TelemetrySink } from './request-record.ts';
+import type { BodyCapture, RequestRecord, TelemetrySink } from './request-record.ts';
 
 type Event = { kind: 'record' | 'streamStarted'; record: RequestRecord };
 
@@ -11,12 +11,15 @@ type Event = { kind: 'record' | 'streamStarted'; record: RequestRecord };
 export class FanOutSink implements TelemetrySink {
   private readonly sinks: readonly TelemetrySink[];
   private readonly logger: Logger;
+  readonly bodies?: BodyCapture;
   private events: Event[] = [];
   private drain: Promise<void> | undefined;
 
-  constructor(sinks: readonly TelemetrySink[], logger: Logger) {
+  /** `bodies`: the request log keeps request and completion bodies (recorders read it from the sink). */
+  constructor(sinks: readonly TelemetrySink[], logger: Logger, bodies?: BodyCapture) {
     this.sinks = sinks;
     this.logger = logger;
+    if (bodies) this.bodies = bodies;
   }
 
   record(record: RequestRecord): void {

@@ -7,7 +7,9 @@ export type InboundFormat = 'openai-chat' | 'anthropic-messages' | 'openai-respo
 
 /**
  * One record per request, filled as the request runs and handed to the telemetry sink when it ends (a stream ends
- * when its last chunk was read, it failed, or the client left). Never holds prompt or completion text.
+ * when its last chunk was read, it failed, or the client left). Holds prompt and completion text only when
+ * `telemetry.log.bodies` is on (`requestBody`, `completionBody`), for the request log alone: metrics, traces and the
+ * access log never read them.
  */
 export type RequestRecord = {
   requestId: string;
@@ -39,11 +41,23 @@ export type RequestRecord = {
   error?: { type: string; code: string | null; message: string };
   /** True when the client went away before the end. */
   cancelled?: boolean;
+  /** `telemetry.log.bodies`: the canonical request as JSON (no headers, no keys), cut at `maxBodyBytes`. */
+  requestBody?: string;
+  /**
+   * `telemetry.log.bodies`: the answer as a JSON assistant message (`content`, `tool_calls`), from the whole answer
+   * or accumulated from a stream's chunks, cut at `maxBodyBytes`.
+   */
+  completionBody?: string;
 };
+
+/** What `telemetry.log.bodies` asks the recorder to keep (absent on a sink: no bodies, no text is built). */
+export type BodyCapture = { maxBytes: number };
 
 /** Where finished records go (request log, metrics, traces). Must return at once: write off the response path. */
 export type TelemetrySink = {
   record(record: RequestRecord): void;
+  /** Set when the request log keeps bodies: recorders then fill `requestBody` and `completionBody`. */
+  readonly bodies?: BodyCapture;
   /** A stream sent its first chunk (its record arrives through `record` when it ends): streams in flight. */
   streamStarted?(record: RequestRecord): void;
   /**

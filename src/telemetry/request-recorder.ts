@@ -1,14 +1,24 @@
-import type { ChatCompletionChunk, ChatRequest, Usage } from '../canonical/index.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ToolCall, Usage } from '../canonical/index.ts';
 import { GatewayError } from '../canonical/index.ts';
+import { capBody } from './cap-body.ts';
 import { computeCost } from './compute-cost.ts';
 import { estimateTokens } from './estimate-tokens.ts';
 import type { TokenPrices } from './price-catalog.ts';
-import type { InboundFormat, RequestRecord, TelemetrySink } from './request-record.ts';
+import type { BodyCapture, InboundFormat, RequestRecord, TelemetrySink } from './request-record.ts';
+
+/** A stream's answer as far as `telemetry.log.bodies` keeps it: text and tool calls, bounded by the body cap. */
+type StreamedAnswer = {
+  content: string;
+  toolCalls: Array<{ id: string; name: string; arguments: string }>;
+  /** Characters kept so far: past the cap, further text is dropped (the stored body is cut anyway). */
+  characters: number;
+};
 
 /**
  * Fills one `RequestRecord` as a chat request runs and hands it to the sink exactly once, when the request ends.
  * Counting stream text costs a length addition per chunk; the prompt is measured only when the upstream gave no
- * usage.
+ * usage. With `telemetry.log.bodies` (the sink's `bodies`), it also keeps the request and the answer's text; without,
+ * it builds no text at all.
  */
 export class RequestRecorder {
   readonly record: RequestRecord;
@@ -19,6 +29,8 @@ export class RequestRecorder {
   private finished = false;
   private price: TokenPrices | undefined;
   private streamStarted = false;
+  private readonly bodies: BodyCapture | undefined;
+  private streamed: StreamedAnswer | undefined;
 
   constructor(
     sink: TelemetrySink | undefined,
@@ -26,6 +38,7 @@ export class RequestRecorder {
     context: { requestId: string; keyId?: string; inbound: InboundFormat; now: number },
   ) {
     this.sink = sink;
+    this.bodies = sink?.bodies;
     this.request = request;
     this.record = {
       requestId: context.requestId,
@@ -66,13 +79,64 @@ export class RequestRecorder {
       this.completionCharacters += choice.delta.reasoning_content?.length ?? 0;
       for (const call of choice.delta.tool_calls ?? [])
         this.completionCharacters += call.function?.arguments?.length ?? 0;
+      if (this.bodies && choice.index === 0) this.keepDelta(choice.delta, this.bodies.maxBytes);
     }
+  }
+
+  /** `telemetry.log.bodies`: appends a stream delta's text and tool-call fragments, up to the body cap. */
+  private keepDelta(delta: ChatCompletionChunk['choices'][number]['delta'], maxBytes: number): void {
+    this.streamed ??= { content: '', toolCalls: [], characters: 0 };
+    const kept = this.streamed;
+    if (delta.content && kept.characters <= maxBytes) {
+      kept.content += delta.content;
+      kept.characters += delta.content.length;
+    }
+    for (const call of delta.tool_calls ?? []) {
+      let entry = kept.toolCalls[call.index];
+      if (!entry) {
+        entry = { id: '', name: '', arguments: '' };
+        kept.toolCalls[call.index] = entry;
+      }
+      if (call.id) entry.id = call.id;
+      if (call.function?.name) entry.name += call.function.name;
+      const fragment = call.function?.arguments;
+      if (fragment && kept.characters <= maxBytes) {
+        entry.arguments += fragment;
+        kept.characters += fragment.length;
+      }
+    }
+  }
+
+  /** The answer as a JSON assistant message: from the whole answer, the kept stream, or the completion text. */
+  private completionBody(
+    message: ChatCompletion['choices'][number]['message'] | undefined,
+    completionText: string | undefined,
+  ): string | undefined {
+    let content: string | null | undefined;
+    let toolCalls: ToolCall[] | undefined;
+    if (message) {
+      content = message.content;
+      toolCalls = message.tool_calls;
+    } else if (this.streamed) {
+      content = this.streamed.content;
+      toolCalls = this.streamed.toolCalls
+        .filter((call) => call !== undefined)
+        .map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
+    } else if (completionText) content = completionText;
+    else return undefined;
+    return JSON.stringify({
+      role: 'assistant',
+      content: content ?? null,
+      ...(toolCalls && toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+    });
   }
 
   /** The request ended: with usage from a whole answer, after a stream, or with an error. */
   finish(outcome: {
     usage?: Usage | null;
     completionText?: string;
+    /** A whole answer's message: with `telemetry.log.bodies`, its content and tool calls are kept. */
+    message?: ChatCompletion['choices'][number]['message'];
     error?: unknown;
     cancelled?: boolean;
     status?: number;
@@ -104,6 +168,13 @@ export class RequestRecorder {
       record.usageSource = 'estimated';
     }
     if (record.usage && this.price) record.costUsd = computeCost(record.usage, this.price);
+    if (this.bodies) {
+      // The request as sent upstream: routing preferences are the gateway's, headers and keys never part of it.
+      const { provider: _preferences, ...sent } = this.request;
+      record.requestBody = capBody(JSON.stringify(sent), this.bodies.maxBytes);
+      const completion = this.completionBody(outcome.message, outcome.completionText);
+      if (completion !== undefined) record.completionBody = capBody(completion, this.bodies.maxBytes);
+    }
     try {
       this.sink?.record(record);
     } catch {

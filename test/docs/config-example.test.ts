@@ -124,7 +124,13 @@ describe('switchboard.example.yaml', () => {
       shareAcrossKeys: false,
     });
     expect(config.telemetry).toEqual({
-      log: { backend: 'memory', path: 'switchboard-log.sqlite', retentionDays: 30, maxEntries: 10000 },
+      log: {
+        path: 'switchboard-log.sqlite',
+        retentionDays: 30,
+        maxEntries: 10000,
+        bodies: false,
+        maxBodyBytes: 65536,
+      },
       accessLog: true,
     });
     expect(config.state).toMatchObject({ backend: 'memory', failMode: 'open' });

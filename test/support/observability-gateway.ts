@@ -90,7 +90,14 @@ export type ObservabilityGateway = {
 
 /** A whole gateway over the fake adapter, with telemetry as a runtime would build it. */
 export function observabilityGateway(
-  options: { adminKey?: string | null; logStore?: LogStore; otlpEndpoint?: string; extraSink?: TelemetrySink } = {},
+  options: {
+    adminKey?: string | null;
+    logStore?: LogStore;
+    otlpEndpoint?: string;
+    extraSink?: TelemetrySink;
+    /** `telemetry.log` of the config (bodies, maxBodyBytes…). */
+    log?: Record<string, unknown>;
+  } = {},
 ): ObservabilityGateway {
   const logged: ObservabilityGateway['logged'] = [];
   const logger: Logger = {
@@ -110,6 +117,7 @@ export function observabilityGateway(
       routing: { retries: 0, timeoutMs: 5_000 },
       telemetry: {
         accessLog: true,
+        ...(options.log ? { log: options.log } : {}),
         ...(options.otlpEndpoint
           ? { otlp: { endpoint: options.otlpEndpoint, headers: { 'x-collector-key': 'c-secret' } } }
           : {}),

@@ -22,6 +22,8 @@ export type SpawnOptions = {
   args?: string[];
   /** How long to wait for the ready line. */
   startTimeoutMs?: number;
+  /** The working directory (default: a fresh temporary one); the config file is written there. */
+  cwd?: string;
 };
 
 const cli = resolve(import.meta.dirname, '../../bin/switchboard.js');
@@ -32,7 +34,7 @@ const cli = resolve(import.meta.dirname, '../../bin/switchboard.js');
  * 127.0.0.1.
  */
 export async function spawnGateway(options: SpawnOptions = {}): Promise<SpawnedGateway> {
-  const directory = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
+  const directory = options.cwd ?? mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const args = [cli, 'serve', '--port', '0', ...(options.args ?? [])];
   if (options.config !== undefined) {
     const path = join(directory, typeof options.config === 'string' ? 'switchboard.yaml' : 'switchboard.json');

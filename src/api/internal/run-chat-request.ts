@@ -111,9 +111,11 @@ export async function runChatRequest(
         }),
       };
     } else {
+      const message = answer.response.choices[0]?.message;
       recorder.finish({
         usage: answer.response.usage,
-        completionText: answer.response.choices[0]?.message.content ?? '',
+        completionText: message?.content ?? '',
+        ...(message ? { message } : {}),
       });
       observeThroughput(deps, candidate, record, startedAt);
     }

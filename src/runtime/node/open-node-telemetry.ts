@@ -2,9 +2,9 @@ import type { Logger } from '../../app-deps.ts';
 import type { GatewayConfig } from '../../config/gateway-config.ts';
 import type { LogStore } from '../../state/log-store.ts';
 import { MemoryLogStore } from '../../state/memory/memory-log-store.ts';
-import { SqliteLogStore } from '../../state/sqlite/sqlite-log-store.ts';
 import { createTelemetry, type Telemetry } from '../../telemetry/create-telemetry.ts';
 import { GatewayMetrics } from '../../telemetry/gateway-metrics.ts';
+import { NodeLogStore } from './node-log-store.ts';
 
 /** One metrics registry per process: a config reload keeps counting where it was (no counter reset). */
 const metrics = new GatewayMetrics();
@@ -13,8 +13,9 @@ const metrics = new GatewayMetrics();
 let openLog: { fingerprint: string; store: LogStore } | undefined;
 
 /**
- * Node telemetry: metrics, the request log (memory by default, or the SQLite file `telemetry.log.path`), OTLP traces
- * when configured, the access log. The log store and the metrics outlive a config reload.
+ * Node telemetry: metrics, the request log (by default the SQLite file `telemetry.log.path`, falling back to memory
+ * when it cannot be opened; or memory), OTLP traces when configured, the access log. The log store and the metrics
+ * outlive a config reload.
  */
 export function openNodeTelemetry(config: GatewayConfig, logger: Logger): Telemetry {
   return createTelemetry({
@@ -28,13 +29,14 @@ export function openNodeTelemetry(config: GatewayConfig, logger: Logger): Teleme
 }
 
 function logStoreFor(log: GatewayConfig['telemetry']['log'], logger: Logger): LogStore {
-  const fingerprint = JSON.stringify(log);
+  // Only what selects the store: changing `bodies` or the retention keeps the records.
+  const backend = log.backend ?? 'sqlite';
+  const fingerprint = JSON.stringify({ backend, path: log.path, maxEntries: log.maxEntries });
   if (openLog?.fingerprint === fingerprint) return openLog.store;
   const store =
-    log.backend === 'sqlite'
-      ? SqliteLogStore.open(`file:${log.path}`)
+    backend === 'sqlite'
+      ? new NodeLogStore({ path: log.path, maxEntries: log.maxEntries, logger })
       : new MemoryLogStore({ maxEntries: log.maxEntries });
-  if (log.backend === 'sqlite') logger.info('request_log_opened', { backend: 'sqlite', path: log.path });
   openLog = { fingerprint, store };
   return store;
 }

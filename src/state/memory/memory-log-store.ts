@@ -46,7 +46,7 @@ export class MemoryLogStore implements LogStore {
     const page = matching.slice(0, query.limit);
     const last = page.at(-1);
     return {
-      records: page.map((entry) => structuredClone(entry.record)),
+      records: page.map((entry) => (query.bodies ? structuredClone(entry.record) : withoutBodies(entry.record))),
       ...(last && matching.length > page.length
         ? { nextCursor: encodeLogCursor(last.record.startedAt, last.sequence) }
         : {}),
@@ -91,6 +91,12 @@ export class MemoryLogStore implements LogStore {
     this.entries = this.entries.filter((entry) => entry.record.startedAt >= cutoff);
     return before - this.entries.length;
   }
+}
+
+/** A copy of the record without its bodies. */
+function withoutBodies(record: RequestRecord): RequestRecord {
+  const { requestBody: _request, completionBody: _completion, ...rest } = record;
+  return structuredClone(rest);
 }
 
 function matches(record: RequestRecord, filter: LogFilter): boolean {

@@ -32,7 +32,9 @@ const schema = [
     reasoning_tokens INTEGER NOT NULL,
     cost_usd REAL NOT NULL,
     cache_hit INTEGER NOT NULL,
-    record TEXT NOT NULL
+    record TEXT NOT NULL,
+    request_body TEXT,
+    completion_body TEXT
   )`,
   'CREATE INDEX IF NOT EXISTS switchboard_request_log_time ON switchboard_request_log (started_at, id)',
   'CREATE INDEX IF NOT EXISTS switchboard_request_log_model ON switchboard_request_log (model, started_at)',
@@ -41,9 +43,16 @@ const schema = [
   'CREATE INDEX IF NOT EXISTS switchboard_request_log_key ON switchboard_request_log (key_id, started_at)',
 ];
 
+/** Columns added after the first release: a file created before them gets them by `ALTER TABLE` when opened. */
+const addedColumns = [
+  { name: 'request_body', sql: 'ALTER TABLE switchboard_request_log ADD COLUMN request_body TEXT' },
+  { name: 'completion_body', sql: 'ALTER TABLE switchboard_request_log ADD COLUMN completion_body TEXT' },
+];
+
 /**
  * The request log in a SQLite file through libSQL: one row per request with the columns filters and aggregates
- * need (indexed by time, model, provider and key) plus the whole record as JSON, returned as it was written.
+ * need (indexed by time, model, provider and key) plus the whole record as JSON, returned as it was written. The
+ * request and completion bodies (`telemetry.log.bodies`) have their own nullable columns, read only when a query asks.
  * Percentiles are computed in SQL with window functions, so an aggregate never loads the rows into memory.
  */
 export class SqliteLogStore implements LogStore {
@@ -63,15 +72,22 @@ export class SqliteLogStore implements LogStore {
     this.ready.catch(() => undefined);
   }
 
+  /** Resolves once the file is open and its table is ready; rejects when it cannot be opened or migrated. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
   async append(records: readonly RequestRecord[]): Promise<void> {
     if (records.length === 0) return;
     await this.ready;
-    const statements: InStatement[] = records.map((record) => {
+    const statements: InStatement[] = records.map((whole) => {
+      const { requestBody, completionBody, ...record } = whole;
       const tokens = recordTokens(record);
       return {
         sql: `INSERT INTO switchboard_request_log (started_at, request_id, key_id, inbound, model_asked, model, provider, stream,
           status, is_error, latency_ms, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd,
-          cache_hit, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          cache_hit, record, request_body, completion_body)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         args: [
           Math.round(record.startedAt),
           record.requestId,
@@ -91,6 +107,8 @@ export class SqliteLogStore implements LogStore {
           record.costUsd ?? 0,
           record.cacheHit ? 1 : 0,
           JSON.stringify(record),
+          requestBody ?? null,
+          completionBody ?? null,
         ],
       };
     });
@@ -107,13 +125,18 @@ export class SqliteLogStore implements LogStore {
       args.push(after.startedAt, after.startedAt, after.sequence);
     }
     const result = await this.client.execute({
-      sql: `SELECT id, started_at, record FROM switchboard_request_log ${toWhere(where)} ORDER BY started_at DESC, id DESC LIMIT ?`,
+      sql: `SELECT id, started_at, record${query.bodies ? ', request_body, completion_body' : ''} FROM switchboard_request_log ${toWhere(where)} ORDER BY started_at DESC, id DESC LIMIT ?`,
       args: [...args, query.limit + 1],
     });
     const rows = result.rows.slice(0, query.limit);
     const last = rows.at(-1);
     return {
-      records: rows.map((row) => JSON.parse(String(row.record)) as RequestRecord),
+      records: rows.map((row) => {
+        const record = JSON.parse(String(row.record)) as RequestRecord;
+        if (typeof row.request_body === 'string') record.requestBody = row.request_body;
+        if (typeof row.completion_body === 'string') record.completionBody = row.completion_body;
+        return record;
+      }),
       ...(last && result.rows.length > query.limit
         ? { nextCursor: encodeLogCursor(Number(last.started_at), Number(last.id)) }
         : {}),
@@ -176,6 +199,15 @@ export class SqliteLogStore implements LogStore {
     // WAL lets readers (the admin API) run while the writer appends.
     await this.client.execute('PRAGMA journal_mode = WAL').catch(() => undefined);
     await this.client.batch(schema, 'write');
+    const columns = await this.client.execute('PRAGMA table_info(switchboard_request_log)');
+    const present = new Set(columns.rows.map((row) => String(row.name)));
+    for (const column of addedColumns) {
+      if (present.has(column.name)) continue;
+      // Another process on the same file may add it first.
+      await this.client.execute(column.sql).catch((error: unknown) => {
+        if (!/duplicate column/i.test(String(error))) throw error;
+      });
+    }
   }
 }
 
