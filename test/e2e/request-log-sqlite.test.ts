@@ -68,5 +68,24 @@ describe('the request log of a spawned gateway', () => {
     const second = await start();
     expect(await requestIds(second)).toEqual(['req_kept']);
     expect(second.stderr()).not.toContain('request_log_sqlite_unavailable');
+    expect(await second.stop()).toBe(0);
+  });
+
+  it('writes the records of the last requests before a SIGTERM exit', async () => {
+    const gateway = await start();
+    const response = await fetch(`${gateway.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${gatewayKey}`,
+        'content-type': 'application/json',
+        'x-request-id': 'req_last',
+      },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'bye' }] }),
+    });
+    await response.text();
+    // At once, before the writer's one-second batch would have run on its own.
+    expect(await gateway.stop()).toBe(0);
+    const next = await start();
+    expect(await requestIds(next)).toContain('req_last');
   });
 });

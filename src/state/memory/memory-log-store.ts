@@ -28,13 +28,19 @@ export class MemoryLogStore implements LogStore {
 
   async append(records: readonly RequestRecord[]): Promise<void> {
     for (const record of records) this.entries.push({ sequence: ++this.sequence, record: structuredClone(record) });
-    if (this.entries.length > this.maxEntries) this.entries = this.entries.slice(-this.maxEntries);
+    // Trimmed in steps of a quarter, so a full log does not copy itself on every batch.
+    if (this.entries.length > this.maxEntries * 1.25) this.entries = this.entries.slice(-this.maxEntries);
+  }
+
+  /** The newest `maxEntries` records: the array may hold up to a quarter more between trims. */
+  private retained(): Entry[] {
+    return this.entries.length > this.maxEntries ? this.entries.slice(-this.maxEntries) : this.entries;
   }
 
   async query(query: LogQuery): Promise<LogPage> {
     const after = query.cursor === undefined ? undefined : decodeLogCursor(query.cursor);
     if (query.cursor !== undefined && !after) throw new Error('invalid log cursor');
-    const matching = this.entries
+    const matching = this.retained()
       .filter((entry) => matches(entry.record, query))
       .filter(
         (entry) =>
@@ -55,7 +61,7 @@ export class MemoryLogStore implements LogStore {
 
   async aggregate(query: AnalyticsQuery): Promise<AnalyticsRow[]> {
     const groups = new Map<string, { row: AnalyticsRow; latencies: number[] }>();
-    for (const { record } of this.entries) {
+    for (const { record } of this.retained()) {
       if (!matches(record, query)) continue;
       const bucketStart = Math.floor(record.startedAt / query.bucketMs) * query.bucketMs;
       const group = groupOf(record, query.groupBy);
