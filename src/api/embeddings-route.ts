@@ -59,7 +59,13 @@ export function embeddingsRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv
     const { prompt_tokens, total_tokens } = response.usage;
     hold.settle(
       { prompt_tokens, completion_tokens: 0, total_tokens },
-      { provider: result.candidate.provider.id, model: result.candidate.upstreamModel },
+      {
+        provider: result.candidate.provider.id,
+        model: result.candidate.upstreamModel,
+        attempts: result.attempts,
+        overheadMs: Math.max(0, Math.round((performance.now() - startedAt - upstreamMs) * 100) / 100),
+        usageEstimated,
+      },
     );
     const body = JSON.stringify(request.encoding_format === 'base64' ? toBase64Response(response) : response);
     const headers = new Headers({

@@ -171,7 +171,12 @@ async function forwardNatively(
     'x-switchboard-attempts': String(result.attempts.length),
     'x-switchboard-overhead-ms': Math.max(0, performance.now() - startedAt - upstreamMs).toFixed(2),
   });
-  const origin = { provider: result.candidate.provider.id, model: result.candidate.upstreamModel };
+  const origin = {
+    provider: result.candidate.provider.id,
+    model: result.candidate.upstreamModel,
+    attempts: result.attempts,
+    overheadMs: Math.max(0, Math.round((performance.now() - startedAt - upstreamMs) * 100) / 100),
+  };
   if (!answer.stream) {
     headers.set('content-type', answer.contentType);
     // count_tokens answers carry no usage: only the request counts.

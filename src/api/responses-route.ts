@@ -149,7 +149,12 @@ async function forwardNatively(
     'x-switchboard-attempts': String(result.attempts.length),
     'x-switchboard-overhead-ms': Math.max(0, performance.now() - startedAt - upstreamMs).toFixed(2),
   });
-  const origin = { provider: result.candidate.provider.id, model: result.candidate.upstreamModel };
+  const origin = {
+    provider: result.candidate.provider.id,
+    model: result.candidate.upstreamModel,
+    attempts: result.attempts,
+    overheadMs: Math.max(0, Math.round((performance.now() - startedAt - upstreamMs) * 100) / 100),
+  };
   if (!rest) {
     const tap = jsonUsageTap('openai-responses');
     if (first) tap.feed(first);

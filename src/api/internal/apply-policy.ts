@@ -11,11 +11,24 @@ import {
   settlingSink,
 } from '../../policy/policy.ts';
 import type { UsageTap } from '../../policy/relayed-usage.ts';
+import type { AttemptRecord } from '../../routing/execute-with-fallback.ts';
+import { computeCost } from '../../telemetry/compute-cost.ts';
+import { priceCatalogFor } from '../../telemetry/price-catalog.ts';
 import type { InboundFormat, RequestRecord } from '../../telemetry/request-record.ts';
 import type { GatewayEnv } from '../gateway-env.ts';
 
-/** Which upstream answered a relayed request: its cost is the usage at that provider's price for that model. */
-export type AnswerOrigin = { provider: string; model: string };
+/**
+ * Which upstream answered a relayed request (its cost is the usage at that provider's price for that model), and what
+ * the request record of a relayed request says about how it went.
+ */
+export type AnswerOrigin = {
+  provider: string;
+  model: string;
+  attempts?: AttemptRecord[];
+  overheadMs?: number;
+  /** The usage is the gateway's estimate (an upstream that reports none). */
+  usageEstimated?: boolean;
+};
 
 /**
  * One request's hold on its virtual key's rate limits and budgets, for every inbound route. Without a policy or a
@@ -55,14 +68,45 @@ export async function admitInbound(
   const estimate = isEstimate(request) ? request : estimateChatRequest(request, deps.config.limits.defaultMaxTokens);
   const admission = policy && (await admitRequest(policy, deps.config.limits, c.get('virtualKey'), estimate));
   const background = keepAlive(deps, c);
+  const startedAt = deps.now();
+  const startedAtMonotonic = performance.now();
+  /**
+   * The request record of a request that did not run through `runChatRequest` (native pass-through, embeddings): the
+   * request log and metrics see it like any other; the policy settles from it.
+   */
+  const relayedRecord = (usage: Usage | undefined, origin: AnswerOrigin | undefined, stream: boolean) => {
+    const keyId = c.get('keyId');
+    const record: RequestRecord = {
+      requestId: c.get('requestId'),
+      startedAt,
+      ...(keyId ? { keyId } : {}),
+      inbound,
+      modelAsked: request.model,
+      stream,
+      ...(origin ? { provider: origin.provider, modelUsed: origin.model } : {}),
+      attempts: origin?.attempts ?? [],
+      status: 200,
+      latencyMs: Math.round((performance.now() - startedAtMonotonic) * 100) / 100,
+      ...(origin?.overheadMs === undefined ? {} : { overheadMs: origin.overheadMs }),
+    };
+    if (usage) {
+      record.usage = usage;
+      record.usageSource = origin?.usageEstimated ? 'estimated' : 'upstream';
+      const price = origin && priceCatalogFor(deps).priceOf(origin.provider, origin.model);
+      if (price) record.costUsd = computeCost(usage, price);
+    }
+    return record;
+  };
   if (!admission) {
+    const publish = (usage: Usage | undefined, origin: AnswerOrigin | undefined, stream: boolean) =>
+      deps.telemetry?.record(relayedRecord(usage, origin, stream));
     return {
       admission,
       background,
       runDeps: deps,
       settleRecord: () => undefined,
-      settle: () => undefined,
-      meter: (body) => body,
+      settle: (usage, origin) => publish(usage, origin, false),
+      meter: (body, tap, origin) => meterStream(body, tap, () => publish(tap.usage(), origin, true)),
       guard: (work) => work,
     };
   }
@@ -73,29 +117,19 @@ export async function admitInbound(
     completion_tokens: estimate.outputTokens,
     total_tokens: estimate.promptTokens + estimate.outputTokens,
   };
-  const settle = (usage: Usage | undefined, origin?: AnswerOrigin) => {
-    const keyId = c.get('keyId');
-    settleRecord({
-      requestId: c.get('requestId'),
-      startedAt: deps.now(),
-      ...(keyId ? { keyId } : {}),
-      inbound,
-      modelAsked: request.model,
-      stream: false,
-      ...(origin ? { provider: origin.provider, modelUsed: origin.model } : {}),
-      attempts: [],
-      status: 200,
-      latencyMs: 0,
-      usage: usage ?? estimated,
-    });
+  const settle = (usage: Usage | undefined, origin: AnswerOrigin | undefined, stream: boolean) => {
+    const record = relayedRecord(usage, origin, stream);
+    deps.telemetry?.record(record);
+    // No usage reported: the policy charges the estimate (a client cannot dodge its budget by cutting a stream).
+    settleRecord(usage ? record : { ...record, usage: estimated, usageSource: 'estimated' });
   };
   return {
     admission,
     background,
     runDeps: { ...deps, telemetry: settlingSink(deps.telemetry, admission, background) },
     settleRecord,
-    settle,
-    meter: (body, tap, origin) => meterStream(body, tap, () => settle(tap.usage(), origin)),
+    settle: (usage, origin) => settle(usage, origin, false),
+    meter: (body, tap, origin) => meterStream(body, tap, () => settle(tap.usage(), origin, true)),
     guard: (work) =>
       work.catch((error: unknown) => {
         background(admission.release());
