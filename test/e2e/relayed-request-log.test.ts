@@ -85,6 +85,25 @@ describe('the request log sees relayed requests', () => {
     expect(streamed?.usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 3 });
   });
 
+  it('logs a request a rate limit refused', async () => {
+    const created = await fetch(`${gateway.url}/admin/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'tight', limits: { requestsPerMinute: 1 } }),
+    });
+    expect(created.status).toBe(201);
+    const { secret } = (await created.json()) as { secret: string };
+    const client = new Anthropic({ baseURL: gateway.url, apiKey: secret, maxRetries: 0 });
+    const ask = (requestId: string) =>
+      client.messages.create(
+        { model: 'claude-sonnet-4-5-20250929', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] },
+        { headers: { 'x-request-id': requestId } },
+      );
+    await ask('req_admitted');
+    await expect(ask('req_refused')).rejects.toMatchObject({ status: 429 });
+    expect(await logged('req_refused')).toMatchObject({ status: 429, inbound: 'anthropic-messages' });
+  });
+
   it('logs embeddings requests', async () => {
     const client = new OpenAI({ baseURL: gateway.baseURL, apiKey: gatewayKey, maxRetries: 0 });
     await client.embeddings.create(

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppDeps } from '../../app-deps.ts';
-import type { ChatRequest, Usage } from '../../canonical/index.ts';
+import { type ChatRequest, GatewayError, type Usage } from '../../canonical/index.ts';
 import { estimateChatRequest } from '../../policy/estimate-request.ts';
 import { keepAlive } from '../../policy/internal/keep-alive.ts';
 import {
@@ -66,10 +66,18 @@ export async function admitInbound(
   request: ChatRequest | RequestEstimate,
 ): Promise<PolicyHold> {
   const estimate = isEstimate(request) ? request : estimateChatRequest(request, deps.config.limits.defaultMaxTokens);
-  const admission = policy && (await admitRequest(policy, deps.config.limits, c.get('virtualKey'), estimate));
-  const background = keepAlive(deps, c);
   const startedAt = deps.now();
   const startedAtMonotonic = performance.now();
+  let admission: ChatAdmission | undefined;
+  try {
+    admission = policy && (await admitRequest(policy, deps.config.limits, c.get('virtualKey'), estimate));
+  } catch (error) {
+    // A refused request (429, 402) is a request all the same: the log and the metrics count it.
+    if (error instanceof GatewayError)
+      deps.telemetry?.record(refusedRecord(c, inbound, request.model, startedAt, error));
+    throw error;
+  }
+  const background = keepAlive(deps, c);
   /**
    * The request record of a request that did not run through `runChatRequest` (native pass-through, embeddings): the
    * request log and metrics see it like any other; the policy settles from it.
@@ -135,6 +143,28 @@ export async function admitInbound(
         background(admission.release());
         throw error;
       }),
+  };
+}
+
+function refusedRecord(
+  c: Context<GatewayEnv>,
+  inbound: InboundFormat,
+  model: string,
+  startedAt: number,
+  error: GatewayError,
+): RequestRecord {
+  const keyId = c.get('keyId');
+  return {
+    requestId: c.get('requestId'),
+    startedAt,
+    ...(keyId ? { keyId } : {}),
+    inbound,
+    modelAsked: model,
+    stream: false,
+    attempts: [],
+    status: error.status,
+    latencyMs: 0,
+    error: { type: error.type, code: error.code, message: error.message },
   };
 }
 
