@@ -1,4 +1,4 @@
-import { type Client, createClient, type InStatement } from '@libsql/client';
+import { type Client, createClient, type InStatement, type InValue } from '@libsql/client';
 import { isErrorRecord, recordModel, recordProvider, recordTokens } from '../../telemetry/record-dimensions.ts';
 import type { RequestRecord } from '../../telemetry/request-record.ts';
 import {
@@ -49,6 +49,37 @@ const addedColumns = [
   { name: 'completion_body', sql: 'ALTER TABLE switchboard_request_log ADD COLUMN completion_body TEXT' },
 ];
 
+/** Rows per INSERT: 20 columns each, well under SQLite's limit on bound variables. */
+const ROWS_PER_INSERT = 200;
+const ROW_PLACEHOLDERS = `(${Array.from({ length: 20 }, () => '?').join(', ')})`;
+
+function rowValues(whole: RequestRecord): InValue[] {
+  const { requestBody, completionBody, ...record } = whole;
+  const tokens = recordTokens(record);
+  return [
+    Math.round(record.startedAt),
+    record.requestId,
+    record.keyId ?? null,
+    record.inbound,
+    record.modelAsked,
+    recordModel(record),
+    recordProvider(record) ?? null,
+    record.stream ? 1 : 0,
+    record.status,
+    isErrorRecord(record) ? 1 : 0,
+    record.latencyMs,
+    tokens.prompt,
+    tokens.completion,
+    tokens.cached,
+    tokens.reasoning,
+    record.costUsd ?? 0,
+    record.cacheHit ? 1 : 0,
+    JSON.stringify(record),
+    requestBody ?? null,
+    completionBody ?? null,
+  ];
+}
+
 /**
  * The request log in a SQLite file through libSQL: one row per request with the columns filters and aggregates
  * need (indexed by time, model, provider and key) plus the whole record as JSON, returned as it was written. The
@@ -80,38 +111,18 @@ export class SqliteLogStore implements LogStore {
   async append(records: readonly RequestRecord[]): Promise<void> {
     if (records.length === 0) return;
     await this.ready;
-    const statements: InStatement[] = records.map((whole) => {
-      const { requestBody, completionBody, ...record } = whole;
-      const tokens = recordTokens(record);
-      return {
+    // One multi-row INSERT per chunk: one statement to prepare per batch, not one per record.
+    const statements: InStatement[] = [];
+    for (let start = 0; start < records.length; start += ROWS_PER_INSERT) {
+      const chunk = records.slice(start, start + ROWS_PER_INSERT);
+      statements.push({
         sql: `INSERT INTO switchboard_request_log (started_at, request_id, key_id, inbound, model_asked, model, provider, stream,
           status, is_error, latency_ms, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd,
           cache_hit, record, request_body, completion_body)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        args: [
-          Math.round(record.startedAt),
-          record.requestId,
-          record.keyId ?? null,
-          record.inbound,
-          record.modelAsked,
-          recordModel(record),
-          recordProvider(record) ?? null,
-          record.stream ? 1 : 0,
-          record.status,
-          isErrorRecord(record) ? 1 : 0,
-          record.latencyMs,
-          tokens.prompt,
-          tokens.completion,
-          tokens.cached,
-          tokens.reasoning,
-          record.costUsd ?? 0,
-          record.cacheHit ? 1 : 0,
-          JSON.stringify(record),
-          requestBody ?? null,
-          completionBody ?? null,
-        ],
-      };
-    });
+          VALUES ${chunk.map(() => ROW_PLACEHOLDERS).join(', ')}`,
+        args: chunk.flatMap(rowValues),
+      });
+    }
     await this.client.batch(statements, 'write');
   }
 
