@@ -11,7 +11,12 @@ await build({
   format: 'esm',
   target: 'node20',
   packages: 'external',
-  outfile: 'dist/switchboard.mjs',
+  // Split: modules the CLI imports dynamically (the SQLite and Redis backends) load, with their clients, on demand.
+  splitting: true,
+  outdir: 'dist',
+  entryNames: 'switchboard',
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
   sourcemap: 'linked',
   logLevel: 'warning',
 });

@@ -86,9 +86,9 @@ function gateway(answers: { primary?: Answer } = {}) {
     ttlMs: 600_000,
     discoveryTimeoutMs: 1_000,
   });
-  const app = createApp({ ...createNodeDeps(config, silentLogger), catalog, fetch });
-  const post = (path: string, body: unknown) =>
-    app.request(path, {
+  const app = createNodeDeps(config, silentLogger).then((deps) => createApp({ ...deps, catalog, fetch }));
+  const post = async (path: string, body: unknown) =>
+    (await app).request(path, {
       method: 'POST',
       headers: { authorization: `Bearer ${gatewayKey}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),

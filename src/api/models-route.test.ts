@@ -73,7 +73,7 @@ async function gateway(extra: Record<string, unknown> = {}) {
     discoveryTimeoutMs: 1_000,
   });
   await catalog.load();
-  const app = createApp({ ...createNodeDeps(config, silentLogger), catalog, fetch });
+  const app = createApp({ ...(await createNodeDeps(config, silentLogger)), catalog, fetch });
   const get = (path: string, headers: Record<string, string> = {}) =>
     app.request(path, { headers: { ...authorized, ...headers } });
   const list = async (headers: Record<string, string> = {}) => {

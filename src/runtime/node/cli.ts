@@ -115,7 +115,7 @@ function applyFlags(config: GatewayConfig, values: { port?: string; host?: strin
 }
 
 async function printModels(config: GatewayConfig, logger: ReturnType<typeof createJsonLogger>): Promise<number> {
-  const deps = createNodeDeps(config, logger);
+  const deps = await createNodeDeps(config, logger);
   await deps.catalog.load();
   const byModel = new Map<string, string[]>();
   for (const model of deps.catalog.models()) {

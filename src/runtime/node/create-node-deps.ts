@@ -8,16 +8,17 @@ import { GuardedStores } from '../../state/guarded-stores.ts';
 import type { KeyValueStore } from '../../state/key-value-store.ts';
 import { MemoryCounterStore } from '../../state/memory/memory-counter-store.ts';
 import { MemoryKeyValueStore } from '../../state/memory/memory-key-value-store.ts';
-import { openRedisStores } from '../../state/redis/open-redis-stores.ts';
-import { openSqliteStores } from '../../state/sqlite/open-sqlite-stores.ts';
 import { createNodeFetch } from './create-node-fetch.ts';
 import { openNodeTelemetry } from './open-node-telemetry.ts';
 
 /** One upstream client per process, so a config reload keeps the pooled keep-alive connections. */
 const upstreamFetch = createNodeFetch();
 
-/** The Node wiring of `AppDeps`: a lean keep-alive upstream client, the wall clock, a JSON logger. */
-export function createNodeDeps(config: GatewayConfig, logger: Logger): AppDeps {
+/**
+ * The Node wiring of `AppDeps`: a lean keep-alive upstream client, the wall clock, a JSON logger. Async because the
+ * SQLite and Redis clients are loaded only when the config asks for them (each costs ~25 MB of memory idle).
+ */
+export async function createNodeDeps(config: GatewayConfig, logger: Logger): Promise<AppDeps> {
   const catalog = new ModelCatalog({
     providers: config.providers,
     adapters: providerAdapters,
@@ -28,7 +29,7 @@ export function createNodeDeps(config: GatewayConfig, logger: Logger): AppDeps {
     discoveryTimeoutMs: config.catalog.discoveryTimeoutMs,
     localProbeTimeoutMs: 800,
   });
-  const stores = stateStoresFor(config.state, logger);
+  const stores = await stateStoresFor(config.state, logger);
   return {
     config,
     catalog,
@@ -55,7 +56,7 @@ const REPLACED_STORE_GRACE_MS = 60_000;
  * Memory: fresh stores per deps (one process, nothing to share). SQLite and Redis: one connection per process, reused
  * by reloads, behind `GuardedStores` (the fail mode; `healthy` and `failures` for metrics).
  */
-function stateStoresFor(state: GatewayConfig['state'], logger: Logger): StateStores {
+async function stateStoresFor(state: GatewayConfig['state'], logger: Logger): Promise<StateStores> {
   if (state.backend === 'memory') return { keyValue: new MemoryKeyValueStore(), counters: new MemoryCounterStore() };
   const fingerprint = JSON.stringify(state);
   if (openState?.fingerprint === fingerprint) return openState.stores;
@@ -63,8 +64,12 @@ function stateStoresFor(state: GatewayConfig['state'], logger: Logger): StateSto
   if (previous) setTimeout(() => void previous.close().catch(() => undefined), REPLACED_STORE_GRACE_MS).unref();
   const backend =
     state.backend === 'sqlite'
-      ? openSqliteStores({ path: state.path })
-      : openRedisStores({ url: state.url as string, keyPrefix: state.keyPrefix, timeoutMs: state.timeoutMs });
+      ? (await import('../../state/sqlite/open-sqlite-stores.ts')).openSqliteStores({ path: state.path })
+      : (await import('../../state/redis/open-redis-stores.ts')).openRedisStores({
+          url: state.url as string,
+          keyPrefix: state.keyPrefix,
+          timeoutMs: state.timeoutMs,
+        });
   // Redis commands time out on their own; the outer bound also covers the first connection and a script reload.
   // SQLite runs synchronously in-process: nothing to time out.
   const timeoutMs = state.backend === 'redis' ? state.timeoutMs * 3 : 0;

@@ -1,7 +1,7 @@
 import type { Logger } from '../../app-deps.ts';
 import type { AnalyticsQuery, AnalyticsRow, LogPage, LogQuery, LogStore } from '../../state/log-store.ts';
 import { MemoryLogStore } from '../../state/memory/memory-log-store.ts';
-import { SqliteLogStore } from '../../state/sqlite/sqlite-log-store.ts';
+import type { SqliteLogStore } from '../../state/sqlite/sqlite-log-store.ts';
 import type { RequestRecord } from '../../telemetry/request-record.ts';
 
 export type NodeLogStoreOptions = {
@@ -52,6 +52,8 @@ export class NodeLogStore implements LogStore {
     const { path, maxEntries, logger } = this.options;
     let sqlite: SqliteLogStore | undefined;
     try {
+      // Loaded on first use: the SQLite client costs ~25 MB, which a gateway that has served nothing need not pay.
+      const { SqliteLogStore } = await import('../../state/sqlite/sqlite-log-store.ts');
       sqlite = SqliteLogStore.open(`file:${path}`);
       await sqlite.whenReady();
       logger.info('request_log_opened', { backend: 'sqlite', path });

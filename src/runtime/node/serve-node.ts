@@ -26,7 +26,7 @@ const CATALOG_CHECK_INTERVAL_MS = 5_000;
  */
 export async function serveNode(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   assertSafeAuth(config);
-  let deps = createNodeDeps(config, logger);
+  let deps = await createNodeDeps(config, logger);
   await deps.catalog.load();
   let app = createApp(deps);
   let draining = false;
@@ -67,7 +67,7 @@ export async function serveNode(config: GatewayConfig, logger: Logger): Promise<
       if (next.server.port !== config.server.port || next.server.host !== config.server.host) {
         logger.warn('config_reload_listen_unchanged', { note: 'host and port changes apply at the next start' });
       }
-      const nextDeps = createNodeDeps(next, logger);
+      const nextDeps = await createNodeDeps(next, logger);
       await nextDeps.catalog.load();
       deps = nextDeps;
       app = createApp(nextDeps);
