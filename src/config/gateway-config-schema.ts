@@ -189,7 +189,9 @@ export const gatewayConfigSchema = z
           .int()
           .min(50)
           .optional()
-          .describe('Per attempt: longest wait for the answer (the first chunk of a stream) before failing over.'),
+          .describe(
+            'Per attempt of a stream: longest wait for its first chunk before failing over (whole answers: timeoutMs only).',
+          ),
         idleTimeoutMs: z
           .number()
           .int()

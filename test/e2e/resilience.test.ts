@@ -116,10 +116,15 @@ describe('resilience: retries, failover, timeouts, breakers', () => {
     expect(gamma.requests.length).toBe(gammaBefore);
   });
 
-  it('gives up on an upstream that stalls before headers and retries within the deadline', async () => {
+  it('gives up on a stream that stalls before its first byte and retries within the deadline', async () => {
     alpha.faults.push({ kind: 'stall-before-headers' });
     const started = Date.now();
-    const { response } = await client.chat.completions.create(chat('solo')).withResponse();
+    const { data, response } = await client.chat.completions
+      .create({ ...chat('solo', 'again'), stream: true })
+      .withResponse();
+    let text = '';
+    for await (const chunk of data) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('Echo: again');
     const elapsed = Date.now() - started;
     expect(response.headers.get('x-switchboard-attempts')).toBe('2');
     expect(elapsed).toBeGreaterThanOrEqual(600);

@@ -222,20 +222,25 @@ async function attempt(
   const { firstByteTimeoutMs, idleTimeoutMs } = deps.config.routing;
   const attemptController = new AbortController();
   const unfollow = followAbort(attemptController, signal);
-  const timer = setTimeout(
-    () =>
-      attemptController.abort(
-        new GatewayError({
-          status: 504,
-          type: 'timeout_error',
-          code: 'first_byte_timeout',
-          message: `Provider '${candidate.provider.id}' sent nothing within ${firstByteTimeoutMs} ms.`,
-          provider: candidate.provider.id,
-          isRetryable: true,
-        }),
-      ),
-    firstByteTimeoutMs,
-  );
+  // Streams only: a stream should show its first chunk soon, but a whole answer legitimately takes as long as the
+  // generation does (an upstream sends its headers with it), and cutting it would bill a second generation.
+  const timer =
+    request.stream !== true
+      ? undefined
+      : setTimeout(
+          () =>
+            attemptController.abort(
+              new GatewayError({
+                status: 504,
+                type: 'timeout_error',
+                code: 'first_byte_timeout',
+                message: `Provider '${candidate.provider.id}' sent nothing within ${firstByteTimeoutMs} ms.`,
+                provider: candidate.provider.id,
+                isRetryable: true,
+              }),
+            ),
+          firstByteTimeoutMs,
+        );
   const attemptSignal = attemptController.signal;
   const startedAt = performance.now();
   try {
@@ -263,7 +268,7 @@ async function attempt(
     else deps.health.recordFailure(target, error);
     throw error;
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
     unfollow();
   }
 }
