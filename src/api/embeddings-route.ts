@@ -13,6 +13,7 @@ import type { EmbeddingsResult } from '../providers/provider-adapter.ts';
 import { type ExecuteResult, executeWithFallback } from '../routing/execute-with-fallback.ts';
 import type { GatewayEnv } from './gateway-env.ts';
 import { admitInbound } from './internal/apply-policy.ts';
+import { guardedAttempt } from './internal/guarded-attempt.ts';
 import { planCandidates } from './internal/plan-candidates.ts';
 import { createRequestDeadline } from './internal/request-deadline.ts';
 import { resolveCandidates } from './internal/resolve-candidates.ts';
@@ -103,32 +104,18 @@ async function callUpstream(
 ): Promise<EmbeddingsResult> {
   const { adapter, provider } = candidate;
   if (!adapter.embeddings) throw new Error(`the '${provider.type}' format makes no embeddings`);
-  const target = { providerId: provider.id, model: candidate.upstreamModel };
-  const admission = deps.health.admit(target);
-  if (!admission.admitted) {
-    throw new GatewayError({
-      status: 503,
-      code: 'provider_unavailable',
-      message: `Skipped: ${admission.reason}.`,
-      provider: provider.id,
-      isRetryable: true,
-    });
-  }
   const upstreamRequest =
     request.model === candidate.upstreamModel ? request : { ...request, model: candidate.upstreamModel };
-  const startedAt = performance.now();
   try {
-    const result = await adapter.embeddings(provider, upstreamRequest, {
-      fetch: deps.fetch,
-      signal,
-      now: deps.now,
-      generateId: deps.generateId,
-    });
-    deps.health.recordSuccess(target, performance.now() - startedAt);
-    return result;
+    return await guardedAttempt(deps, candidate, signal, {}, (attemptSignal) =>
+      adapter.embeddings!(provider, upstreamRequest, {
+        fetch: deps.fetch,
+        signal: attemptSignal,
+        now: deps.now,
+        generateId: deps.generateId,
+      }),
+    );
   } catch (error) {
-    if (signal.aborted) deps.health.recordAbandoned(target);
-    else deps.health.recordFailure(target, error);
     // A body that breaks while it is read is the upstream's failure: retryable, so the loop can fail over.
     if (error instanceof GatewayError || signal.aborted) throw error;
     throw new GatewayError({

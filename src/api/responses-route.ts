@@ -18,6 +18,7 @@ import { responsesEchoFrom } from '../providers/openai-responses/internal/respon
 import { type ExecuteResult, executeWithFallback } from '../routing/execute-with-fallback.ts';
 import type { GatewayEnv } from './gateway-env.ts';
 import { admitInbound, type PolicyHold } from './internal/apply-policy.ts';
+import { guardedAttempt } from './internal/guarded-attempt.ts';
 import { planCandidates } from './internal/plan-candidates.ts';
 import { createRequestDeadline } from './internal/request-deadline.ts';
 import { resolveCandidates } from './internal/resolve-candidates.ts';
@@ -166,41 +167,25 @@ async function forwardNatively(
   return new Response(hold.meter(relayed, streamUsageTap('openai-responses'), origin), { status: 200, headers });
 }
 
-/** One native attempt, admitted and recorded by the health model like translated attempts. */
-async function attemptNative(
+/** One native attempt: health, the first-byte timeout for streams and the record, like translated attempts. */
+function attemptNative(
   deps: AppDeps,
   candidate: Candidate,
   body: Record<string, unknown>,
   signal: AbortSignal,
 ): Promise<NativeAnswer> {
-  const target = { providerId: candidate.provider.id, model: candidate.upstreamModel };
-  const admission = deps.health.admit(target);
-  if (!admission.admitted) {
-    throw new GatewayError({
-      status: 503,
-      code: 'provider_unavailable',
-      message: `Skipped: ${admission.reason}.`,
-      provider: candidate.provider.id,
-      isRetryable: true,
-    });
-  }
   const forward = candidate.adapter.responses?.forward;
   if (!forward) throw new Error(`Provider '${candidate.provider.id}' has no native Responses support.`);
-  const startedAt = performance.now();
-  try {
+  const { firstByteTimeoutMs } = deps.config.routing;
+  const options = body.stream === true ? { firstByteTimeoutMs } : {};
+  return guardedAttempt(deps, candidate, signal, options, async (attemptSignal) => {
     const response = await forward(
       candidate.provider,
       { ...body, model: candidate.upstreamModel },
-      { fetch: deps.fetch, signal, now: deps.now, generateId: deps.generateId },
+      { fetch: deps.fetch, signal: attemptSignal, now: deps.now, generateId: deps.generateId },
     );
-    const answer = await readCommitted(response, candidate);
-    deps.health.recordSuccess(target, performance.now() - startedAt);
-    return answer;
-  } catch (error) {
-    if (signal.aborted) deps.health.recordAbandoned(target);
-    else deps.health.recordFailure(target, error);
-    throw error;
-  }
+    return readCommitted(response, candidate);
+  });
 }
 
 async function readCommitted(response: Response, candidate: Candidate): Promise<NativeAnswer> {

@@ -3,7 +3,6 @@ import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../../can
 import { GatewayError } from '../../canonical/index.ts';
 import type { Candidate } from '../../catalog/model-catalog.ts';
 import { type AttemptRecord, executeWithFallback } from '../../routing/execute-with-fallback.ts';
-import { followAbort } from '../../routing/follow-abort.ts';
 import { hedgeAttempt } from '../../routing/hedge-attempt.ts';
 import { readProviderPreferences } from '../../routing/provider-preferences.ts';
 import { formatRouteHeader } from '../../routing/route-decision.ts';
@@ -12,6 +11,7 @@ import { tapChunkReader } from '../../streaming/tap-chunk-reader.ts';
 import { priceCatalogFor } from '../../telemetry/price-catalog.ts';
 import type { InboundFormat, RequestRecord } from '../../telemetry/request-record.ts';
 import { RequestRecorder } from '../../telemetry/request-recorder.ts';
+import { guardedAttempt } from './guarded-attempt.ts';
 import { createRequestDeadline } from './request-deadline.ts';
 import { type ChatRoute, routeChatRequest } from './route-chat-request.ts';
 
@@ -201,76 +201,44 @@ function hedgeDelayFor(deps: AppDeps, model: string, raw: Request, candidates: C
   return latency === undefined ? 1_000 : Math.max(50, Math.round(latency * 2));
 }
 
-/** One attempt at one upstream: admitted by the health model, bounded by the first-byte timeout, recorded. */
+/**
+ * One attempt at one upstream (`guardedAttempt`: health, the first-byte timeout for streams, the record); a stream's
+ * later failure and its idle timeout are watched by the reader it returns.
+ */
 async function attempt(
   deps: AppDeps,
   candidate: Candidate,
   request: ChatRequest,
   signal: AbortSignal,
 ): Promise<Attempted> {
-  const target = { providerId: candidate.provider.id, model: candidate.upstreamModel };
-  const admission = deps.health.admit(target);
-  if (!admission.admitted) {
-    throw new GatewayError({
-      status: 503,
-      code: 'provider_unavailable',
-      message: `Skipped: ${admission.reason}.`,
-      provider: candidate.provider.id,
-      isRetryable: true,
-    });
-  }
   const { firstByteTimeoutMs, idleTimeoutMs } = deps.config.routing;
-  const attemptController = new AbortController();
-  const unfollow = followAbort(attemptController, signal);
   // Streams only: a stream should show its first chunk soon, but a whole answer legitimately takes as long as the
   // generation does (an upstream sends its headers with it), and cutting it would bill a second generation.
-  const timer =
-    request.stream !== true
-      ? undefined
-      : setTimeout(
-          () =>
-            attemptController.abort(
-              new GatewayError({
-                status: 504,
-                type: 'timeout_error',
-                code: 'first_byte_timeout',
-                message: `Provider '${candidate.provider.id}' sent nothing within ${firstByteTimeoutMs} ms.`,
-                provider: candidate.provider.id,
-                isRetryable: true,
-              }),
-            ),
-          firstByteTimeoutMs,
-        );
-  const attemptSignal = attemptController.signal;
-  const startedAt = performance.now();
-  try {
-    const answer = await callUpstream(deps, candidate, request, attemptSignal);
-    deps.health.recordSuccess(target, performance.now() - startedAt);
-    if (!answer.stream) return { answer, candidate };
-    const rest = observeChunkReader(answer.rest, {
-      idleTimeoutMs,
-      idleError: () =>
-        new GatewayError({
-          status: 504,
-          type: 'timeout_error',
-          code: 'stream_idle_timeout',
-          message: `Provider '${candidate.provider.id}' sent nothing for ${idleTimeoutMs} ms mid-stream.`,
-          provider: candidate.provider.id,
-          isRetryable: false,
-        }),
-      onEnd: ({ error }) => {
-        if (error !== undefined) deps.health.recordFailure(target, error);
-      },
-    });
-    return { answer: { ...answer, rest }, candidate };
-  } catch (error) {
-    if (signal.aborted) deps.health.recordAbandoned(target);
-    else deps.health.recordFailure(target, error);
-    throw error;
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-    unfollow();
-  }
+  const answer = await guardedAttempt(
+    deps,
+    candidate,
+    signal,
+    request.stream === true ? { firstByteTimeoutMs } : {},
+    (attemptSignal) => callUpstream(deps, candidate, request, attemptSignal),
+  );
+  if (!answer.stream) return { answer, candidate };
+  const target = { providerId: candidate.provider.id, model: candidate.upstreamModel };
+  const rest = observeChunkReader(answer.rest, {
+    idleTimeoutMs,
+    idleError: () =>
+      new GatewayError({
+        status: 504,
+        type: 'timeout_error',
+        code: 'stream_idle_timeout',
+        message: `Provider '${candidate.provider.id}' sent nothing for ${idleTimeoutMs} ms mid-stream.`,
+        provider: candidate.provider.id,
+        isRetryable: false,
+      }),
+    onEnd: ({ error }) => {
+      if (error !== undefined) deps.health.recordFailure(target, error);
+    },
+  });
+  return { answer: { ...answer, rest }, candidate };
 }
 
 /** A hedged answer that lost the race: cancel its stream so the upstream stops generating. */
