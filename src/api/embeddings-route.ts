@@ -10,13 +10,12 @@ import { readJsonBody } from '../middleware/read-json-body.ts';
 import { estimateEmbeddingsRequest } from '../policy/estimate-request.ts';
 import { assertModelAllowed, type Policy } from '../policy/policy.ts';
 import type { EmbeddingsResult } from '../providers/provider-adapter.ts';
-import { type ExecuteResult, executeWithFallback } from '../routing/execute-with-fallback.ts';
 import type { GatewayEnv } from './gateway-env.ts';
 import { admitInbound } from './internal/apply-policy.ts';
 import { guardedAttempt } from './internal/guarded-attempt.ts';
 import { planCandidates } from './internal/plan-candidates.ts';
-import { createRequestDeadline } from './internal/request-deadline.ts';
 import { resolveCandidates } from './internal/resolve-candidates.ts';
+import { runRelayedAttempts } from './internal/run-relayed-attempts.ts';
 
 /**
  * `POST /v1/embeddings` (wire-formats §3): OpenAI's request in, any provider whose format embeds, OpenAI's response
@@ -40,42 +39,18 @@ export function embeddingsRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv
       'embedding',
     ).filter((candidate) => candidate.adapter.embeddings !== undefined);
     const hold = await admitInbound(deps, policy, c, 'openai-embeddings', estimateEmbeddingsRequest(request));
-    const deadline = createRequestDeadline(c.req.raw, deps.config.routing.timeoutMs, deps.now);
-    const upstreamStartedAt = performance.now();
-    let result: ExecuteResult<EmbeddingsResult>;
-    try {
-      result = await hold.guard(
-        executeWithFallback(candidates, (candidate, signal) => callUpstream(deps, candidate, request, signal), {
-          retries: deps.config.routing.retries,
-          signal: deadline.signal,
-          deadlineAt: deadline.deadlineAt,
-          now: deps.now,
-        }),
-      );
-    } finally {
-      deadline.clear();
-    }
-    const upstreamMs = performance.now() - upstreamStartedAt;
-    const { response, usageEstimated } = result.value;
-    const { prompt_tokens, total_tokens } = response.usage;
-    hold.settle(
-      { prompt_tokens, completion_tokens: 0, total_tokens },
-      {
-        provider: result.candidate.provider.id,
-        model: result.candidate.upstreamModel,
-        attempts: result.attempts,
-        overheadMs: Math.max(0, Math.round((performance.now() - startedAt - upstreamMs) * 100) / 100),
-        usageEstimated,
-      },
+    const run = await hold.guard(
+      runRelayedAttempts(deps, candidates, c.req.raw, startedAt, (candidate, signal) =>
+        callUpstream(deps, candidate, request, signal),
+      ),
     );
+    const { response, usageEstimated } = run.value;
+    const { prompt_tokens, total_tokens } = response.usage;
+    hold.settle({ prompt_tokens, completion_tokens: 0, total_tokens }, { ...run.origin, usageEstimated });
     const body = JSON.stringify(request.encoding_format === 'base64' ? toBase64Response(response) : response);
-    const headers = new Headers({
-      'content-type': 'application/json',
-      'x-switchboard-provider': result.candidate.provider.id,
-      'x-switchboard-attempts': String(result.attempts.length),
-    });
+    const { headers } = run;
+    headers.set('content-type', 'application/json');
     if (usageEstimated) headers.set('x-switchboard-usage', 'estimated');
-    headers.set('x-switchboard-overhead-ms', Math.max(0, performance.now() - startedAt - upstreamMs).toFixed(2));
     return new Response(body, { status: 200, headers });
   });
   return app;

@@ -15,14 +15,13 @@ import { estimateAnthropicInputTokens } from '../providers/anthropic/estimate-an
 import { invalidAnthropicField, isRecord } from '../providers/anthropic/internal/invalid-anthropic-field.ts';
 import { readAnthropicStreamHead, relayAnthropicStream } from '../providers/anthropic/relay-anthropic-stream.ts';
 import type { AnthropicForwardCall } from '../providers/provider-adapter.ts';
-import { type ExecuteResult, executeWithFallback } from '../routing/execute-with-fallback.ts';
 import type { GatewayEnv } from './gateway-env.ts';
 import { admitInbound, type PolicyHold } from './internal/apply-policy.ts';
 import { guardedAttempt } from './internal/guarded-attempt.ts';
 import { planCandidates } from './internal/plan-candidates.ts';
-import { createRequestDeadline } from './internal/request-deadline.ts';
 import { resolveCandidates } from './internal/resolve-candidates.ts';
 import { runChatRequest, setEventStreamHeaders, setOverheadHeader } from './internal/run-chat-request.ts';
+import { runRelayedAttempts } from './internal/run-relayed-attempts.ts';
 
 /**
  * `POST /v1/messages` and `POST /v1/messages/count_tokens` (Anthropic Messages API inbound, wire-formats §4).
@@ -148,36 +147,10 @@ async function forwardNatively(
   startedAt: number,
   hold: PolicyHold,
 ): Promise<Response> {
-  const deadline = createRequestDeadline(raw, deps.config.routing.timeoutMs, deps.now);
-  const upstreamStartedAt = performance.now();
-  let result: ExecuteResult<NativeAnswer>;
-  try {
-    result = await executeWithFallback(
-      candidates,
-      (candidate, signal) => attemptNative(deps, candidate, call, signal),
-      {
-        retries: deps.config.routing.retries,
-        signal: deadline.signal,
-        deadlineAt: deadline.deadlineAt,
-        now: deps.now,
-      },
-    );
-  } finally {
-    deadline.clear();
-  }
-  const upstreamMs = performance.now() - upstreamStartedAt;
-  const answer = result.value;
-  const headers = new Headers({
-    'x-switchboard-provider': result.candidate.provider.id,
-    'x-switchboard-attempts': String(result.attempts.length),
-    'x-switchboard-overhead-ms': Math.max(0, performance.now() - startedAt - upstreamMs).toFixed(2),
-  });
-  const origin = {
-    provider: result.candidate.provider.id,
-    model: result.candidate.upstreamModel,
-    attempts: result.attempts,
-    overheadMs: Math.max(0, Math.round((performance.now() - startedAt - upstreamMs) * 100) / 100),
-  };
+  const run = await runRelayedAttempts(deps, candidates, raw, startedAt, (candidate, signal) =>
+    attemptNative(deps, candidate, call, signal),
+  );
+  const { value: answer, headers, origin } = run;
   if (!answer.stream) {
     headers.set('content-type', answer.contentType);
     // count_tokens answers carry no usage: only the request counts.
@@ -191,7 +164,7 @@ async function forwardNatively(
     head: answer.head,
     rest: answer.rest,
     errorBody: (error) => toAnthropicErrorBody(asStreamError(error), requestId),
-    onEnd: ({ error }) => logStreamFailure(deps, requestId, result.candidate, error),
+    onEnd: ({ error }) => logStreamFailure(deps, requestId, run.candidate, error),
   });
   return new Response(hold.meter(stream, streamUsageTap('anthropic-messages'), origin), { status: 200, headers });
 }

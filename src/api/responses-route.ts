@@ -15,14 +15,13 @@ import {
 import { convertToResponsesResponse } from '../providers/openai-responses/convert-to-responses-response.ts';
 import { isRecord } from '../providers/openai-responses/internal/invalid-responses-field.ts';
 import { responsesEchoFrom } from '../providers/openai-responses/internal/responses-echo.ts';
-import { type ExecuteResult, executeWithFallback } from '../routing/execute-with-fallback.ts';
 import type { GatewayEnv } from './gateway-env.ts';
 import { admitInbound, type PolicyHold } from './internal/apply-policy.ts';
 import { guardedAttempt } from './internal/guarded-attempt.ts';
 import { planCandidates } from './internal/plan-candidates.ts';
-import { createRequestDeadline } from './internal/request-deadline.ts';
 import { resolveCandidates } from './internal/resolve-candidates.ts';
 import { runChatRequest, setEventStreamHeaders, setOverheadHeader } from './internal/run-chat-request.ts';
+import { runRelayedAttempts } from './internal/run-relayed-attempts.ts';
 
 /**
  * `POST /v1/responses` (OpenAI Responses API, wire-formats §2). Two paths:
@@ -130,32 +129,12 @@ async function forwardNatively(
   startedAt: number,
   hold: PolicyHold,
 ): Promise<Response> {
-  const deadline = createRequestDeadline(raw, deps.config.routing.timeoutMs, deps.now);
-  const upstreamStartedAt = performance.now();
-  let result: ExecuteResult<NativeAnswer>;
-  try {
-    result = await executeWithFallback(
-      candidates,
-      (candidate, signal) => attemptNative(deps, candidate, body, signal),
-      { retries: deps.config.routing.retries, signal: deadline.signal, deadlineAt: deadline.deadlineAt, now: deps.now },
-    );
-  } finally {
-    deadline.clear();
-  }
-  const upstreamMs = performance.now() - upstreamStartedAt;
-  const { response, first, rest } = result.value;
-  const headers = new Headers({
-    'content-type': response.headers.get('content-type') ?? 'application/json',
-    'x-switchboard-provider': result.candidate.provider.id,
-    'x-switchboard-attempts': String(result.attempts.length),
-    'x-switchboard-overhead-ms': Math.max(0, performance.now() - startedAt - upstreamMs).toFixed(2),
-  });
-  const origin = {
-    provider: result.candidate.provider.id,
-    model: result.candidate.upstreamModel,
-    attempts: result.attempts,
-    overheadMs: Math.max(0, Math.round((performance.now() - startedAt - upstreamMs) * 100) / 100),
-  };
+  const run = await runRelayedAttempts(deps, candidates, raw, startedAt, (candidate, signal) =>
+    attemptNative(deps, candidate, body, signal),
+  );
+  const { response, first, rest } = run.value;
+  const { headers, origin } = run;
+  headers.set('content-type', response.headers.get('content-type') ?? 'application/json');
   if (!rest) {
     const tap = jsonUsageTap('openai-responses');
     if (first) tap.feed(first);
@@ -163,7 +142,7 @@ async function forwardNatively(
     return new Response(first ?? null, { status: 200, headers });
   }
   setEventStreamHeaders(headers);
-  const relayed = relay(first as Uint8Array<ArrayBuffer>, rest, result.candidate);
+  const relayed = relay(first as Uint8Array<ArrayBuffer>, rest, run.candidate);
   return new Response(hold.meter(relayed, streamUsageTap('openai-responses'), origin), { status: 200, headers });
 }
 
