@@ -30,6 +30,7 @@ export function formatStartupTable(statuses: ProviderStatus[], config: GatewayCo
   const absent = statuses.filter((status) => status.state === 'absent').map((status) => status.id);
   if (absent.length > 0) lines.push(`  (not running locally: ${absent.join(', ')})`);
   lines.push('');
+  lines.push(`Web UI: ${url}/  (playground, compare, dashboard, models, keys)`);
   lines.push(`Switchboard is ready: ${url}/v1  (OpenAI SDK: baseURL "${url}/v1")`);
   lines.push(
     config.auth.keys.length > 0
