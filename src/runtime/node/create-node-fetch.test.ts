@@ -1,0 +1,100 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeFetch } from './create-node-fetch.ts';
+
+type Handler = (request: IncomingMessage, body: string, response: ServerResponse) => void;
+
+describe('createNodeFetch: the Node upstream client', () => {
+  let server: Server;
+  let base: string;
+  let handler: Handler = (_request, _body, response) => response.end('ok');
+  const fetchUpstream = createNodeFetch();
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      const parts: Buffer[] = [];
+      request.on('data', (part: Buffer) => parts.push(part));
+      request.on('end', () => handler(request, Buffer.concat(parts).toString(), response));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('sends method, headers and body, and reads status, headers and JSON', async () => {
+    handler = (request, body, response) => {
+      response.writeHead(201, { 'content-type': 'application/json', 'x-echo': String(request.headers['x-test']) });
+      response.end(JSON.stringify({ method: request.method, body }));
+    };
+    const response = await fetchUpstream(`${base}/echo`, {
+      method: 'POST',
+      headers: { 'x-test': 'yes', 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
+    expect(response.status).toBe(201);
+    expect(response.ok).toBe(true);
+    expect(response.headers.get('x-echo')).toBe('yes');
+    expect(await response.json()).toEqual({ method: 'POST', body: '{"a":1}' });
+  });
+
+  it('decompresses a gzip answer and streams a body as bytes', async () => {
+    handler = (_request, _body, response) => {
+      response.writeHead(200, { 'content-encoding': 'gzip' });
+      response.end(gzipSync('compressed text'));
+    };
+    expect(await (await fetchUpstream(`${base}/gz`)).text()).toBe('compressed text');
+
+    handler = (_request, _body, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write('data: one\n\n');
+      setTimeout(() => response.end('data: two\n\n'), 20);
+    };
+    const streamed = await fetchUpstream(`${base}/sse`);
+    const text = await new Response(streamed.body).text();
+    expect(text).toBe('data: one\n\ndata: two\n\n');
+  });
+
+  it('follows a redirect, keeping the method for 307', async () => {
+    handler = (request, body, response) => {
+      if (request.url === '/old') {
+        response.writeHead(307, { location: '/new' });
+        response.end();
+        return;
+      }
+      response.end(`${request.method} ${request.url} ${body}`);
+    };
+    const response = await fetchUpstream(`${base}/old`, { method: 'POST', body: 'kept' });
+    expect(await response.text()).toBe('POST /new kept');
+  });
+
+  it('rejects with the signal reason on abort, and a TypeError with the socket cause when nothing listens', async () => {
+    handler = () => undefined; // never answers
+    const controller = new AbortController();
+    const pending = fetchUpstream(`${base}/stall`, { signal: controller.signal });
+    const reason = new Error('deadline');
+    setTimeout(() => controller.abort(reason), 20);
+    await expect(pending).rejects.toBe(reason);
+
+    const refused = await fetchUpstream('http://127.0.0.1:9/closed').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(TypeError);
+    expect((refused as TypeError & { cause: { code?: string } }).cause.code).toBe('ECONNREFUSED');
+  });
+
+  it('reports a body cut mid-read as TypeError("terminated")', async () => {
+    handler = (_request, _body, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"partial":');
+      setTimeout(() => response.socket?.destroy(), 20);
+    };
+    const response = await fetchUpstream(`${base}/cut`);
+    const error = await response.text().catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe('terminated');
+  });
+});
