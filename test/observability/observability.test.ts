@@ -56,7 +56,7 @@ describe('a known sequence of requests', () => {
     expect(sample(text, 'switchboard_catalog_models')).toBe(gateway.deps.catalog.models().length);
     expect(text).toContain('# TYPE switchboard_request_duration_seconds histogram');
     expect(text).toContain('# TYPE switchboard_cost_usd_total counter');
-    // Cost, where the colleague's price table knows the model, is the sum of the logged records' costs.
+    // Cost, where the price table knows the model, is the sum of the logged records' costs.
     const logged = (await gateway.telemetry.logStore?.query({ limit: 100 }))?.records ?? [];
     const cost = logged.reduce((total, record) => total + (record.costUsd ?? 0), 0);
     expect(sample(text, 'switchboard_cost_usd_total{model="gpt-4o-mini",provider="fake"}') ?? 0).toBeCloseTo(cost, 12);
