@@ -42,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Unknown command '${command}'.\n\n${usage}\n`);
     return 2;
   }
-  const { config, path } = loadConfigFile(values.config, process.env);
+  const { config, path } = await loadConfigFile(values.config, process.env);
   applyFlags(config, values);
   const logger = createJsonLogger(
     (process.env.SWITCHBOARD_LOG_LEVEL as 'info' | 'warn' | 'error' | undefined) ?? 'info',
@@ -81,7 +81,7 @@ function watchConfig(
   const reload = (reason: string) => {
     running = running.then(async () => {
       try {
-        const { config } = loadConfigFile(path, process.env);
+        const { config } = await loadConfigFile(path, process.env);
         applyFlags(config, flags);
         await gateway.reload(config);
         logger.info('config_reloaded', { reason, providers: config.providers.length });
