@@ -109,9 +109,8 @@ describe('switchboard serve', () => {
     expect(result.stdout).not.toContain('ready');
   });
 
-  // `auth.open: true` on 0.0.0.0 is not started here: it would listen on every interface, and these tests only ever
-  // bind 127.0.0.1. The refusal above covers the guard; letting it through is one boolean in serveNode.
-  it.skip('starts open on 0.0.0.0 with auth.open: true (not run: would bind every interface)', () => undefined);
+  // `auth.open: true` on 0.0.0.0 is deliberately not started here: it would listen on every interface, and these
+  // tests only ever bind 127.0.0.1. The refusal above covers the guard; letting it through is one boolean in serveNode.
 
   it('configures itself from OPENAI_API_KEY and shows why discovery failed, without hanging', async () => {
     // No network here: the openai preset fails discovery (DNS or timeout, 5 s at most); the table must say so.
