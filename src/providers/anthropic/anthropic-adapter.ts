@@ -1,5 +1,5 @@
-import { GatewayError } from '../../canonical/index.ts';
 import { parseSseStream } from '../../streaming/parse-sse-stream.ts';
+import { invalidUpstreamResponse, readUpstreamJson } from '../invalid-upstream-response.ts';
 import type { ChatCallResult, DiscoveredModel, ProviderAdapter, ProviderDefinition } from '../provider-adapter.ts';
 import { sendUpstreamRequest } from '../send-upstream-request.ts';
 import { mapAnthropicError } from './anthropic-error.ts';
@@ -32,7 +32,7 @@ export const anthropicAdapter: ProviderAdapter = {
         context,
         mapAnthropicError,
       );
-      const parsed = parseAnthropicModelList(await readJson(response, provider));
+      const parsed = parseAnthropicModelList(await readUpstreamJson(response, provider.id));
       models.push(...parsed.models);
       // A cursor that does not move would loop until the page limit.
       if (!parsed.nextAfterId || parsed.nextAfterId === afterId) break;
@@ -60,11 +60,11 @@ export const anthropicAdapter: ProviderAdapter = {
     if (!request.stream) {
       return {
         stream: false,
-        response: convertFromAnthropicResponse(await readJson(response, provider), defaults),
+        response: convertFromAnthropicResponse(await readUpstreamJson(response, provider.id), defaults),
         headers: response.headers,
       };
     }
-    if (!response.body) throw invalidResponse(provider, 'an empty stream');
+    if (!response.body) throw invalidUpstreamResponse(provider.id, 'an empty stream');
     return {
       stream: true,
       chunks: parseSseStream(response.body).pipeThrough(anthropicStreamToChunks(defaults)),
@@ -106,24 +106,4 @@ function upstreamHeaders(provider: ProviderDefinition, withBody: boolean): Heade
   for (const [name, value] of Object.entries(provider.headers ?? {})) headers.set(name, value);
   if (provider.apiKey) headers.set('x-api-key', provider.apiKey);
   return headers;
-}
-
-async function readJson(response: Response, provider: ProviderDefinition): Promise<unknown> {
-  const text = await response.text();
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw invalidResponse(provider, `a body that is not JSON (${text.slice(0, 60)})`);
-  }
-}
-
-function invalidResponse(provider: ProviderDefinition, what: string): GatewayError {
-  return new GatewayError({
-    status: 502,
-    type: 'upstream_error',
-    code: 'invalid_upstream_response',
-    message: `Provider '${provider.id}' returned ${what}.`,
-    provider: provider.id,
-    isRetryable: true,
-  });
 }

@@ -1,5 +1,5 @@
 import type { ChatChoice, ChatCompletion, ToolCall } from '../../canonical/index.ts';
-import { GatewayError } from '../../canonical/index.ts';
+import { invalidUpstreamResponse } from '../invalid-upstream-response.ts';
 import type { AnthropicUsage } from './internal/anthropic-wire-types.ts';
 import { convertAnthropicUsage } from './internal/convert-anthropic-usage.ts';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.ts';
@@ -26,14 +26,7 @@ export type AnthropicResponseDefaults = {
 export function convertFromAnthropicResponse(body: unknown, defaults: AnthropicResponseDefaults): ChatCompletion {
   const source = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   if (!Array.isArray(source.content)) {
-    throw new GatewayError({
-      status: 502,
-      type: 'upstream_error',
-      code: 'invalid_upstream_response',
-      message: `Provider '${defaults.provider}' returned a response without content.`,
-      provider: defaults.provider,
-      isRetryable: true,
-    });
+    throw invalidUpstreamResponse(defaults.provider, 'a response without content');
   }
   let text = '';
   let reasoning = '';

@@ -1,5 +1,5 @@
 import type { ChatChoice, ChatCompletion, ToolCall } from '../../canonical/index.ts';
-import { GatewayError } from '../../canonical/index.ts';
+import { invalidUpstreamResponse } from '../invalid-upstream-response.ts';
 import { convertGeminiUsage } from './internal/convert-gemini-usage.ts';
 import type { GeminiCandidate, GeminiResponse } from './internal/gemini-wire-types.ts';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.ts';
@@ -21,14 +21,7 @@ export type GeminiResponseDefaults = {
  */
 export function convertFromGeminiResponse(body: unknown, defaults: GeminiResponseDefaults): ChatCompletion {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new GatewayError({
-      status: 502,
-      type: 'upstream_error',
-      code: 'invalid_upstream_response',
-      message: `Provider '${defaults.provider}' returned a response that is not an object.`,
-      provider: defaults.provider,
-      isRetryable: true,
-    });
+    throw invalidUpstreamResponse(defaults.provider, 'a response that is not an object');
   }
   const response = body as GeminiResponse;
   const candidates = response.candidates ?? [];

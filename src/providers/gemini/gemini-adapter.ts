@@ -1,6 +1,6 @@
 import type { ChatRequest } from '../../canonical/index.ts';
-import { GatewayError } from '../../canonical/index.ts';
 import { parseSseStream } from '../../streaming/parse-sse-stream.ts';
+import { invalidUpstreamResponse, readUpstreamJson } from '../invalid-upstream-response.ts';
 import type { ChatCallResult, DiscoveredModel, ProviderAdapter, ProviderDefinition } from '../provider-adapter.ts';
 import { sendUpstreamRequest } from '../send-upstream-request.ts';
 import { convertFromGeminiResponse } from './convert-from-gemini-response.ts';
@@ -34,7 +34,7 @@ export const geminiAdapter: ProviderAdapter = {
         context,
         mapGeminiError,
       );
-      const parsed = parseGeminiModelList(await readJson(response, provider));
+      const parsed = parseGeminiModelList(await readUpstreamJson(response, provider.id));
       models.push(...parsed.models);
       if (!parsed.nextPageToken) break;
       pageToken = parsed.nextPageToken;
@@ -66,11 +66,11 @@ export const geminiAdapter: ProviderAdapter = {
     if (!request.stream) {
       return {
         stream: false,
-        response: convertFromGeminiResponse(await readJson(response, provider), defaults),
+        response: convertFromGeminiResponse(await readUpstreamJson(response, provider.id), defaults),
         headers: response.headers,
       };
     }
-    if (!response.body) throw invalidResponse(provider, 'an empty stream');
+    if (!response.body) throw invalidUpstreamResponse(provider.id, 'an empty stream');
     return {
       stream: true,
       chunks: parseSseStream(guardUpstreamBody(response.body, provider.id, context.signal)).pipeThrough(
@@ -94,24 +94,4 @@ function upstreamHeaders(provider: ProviderDefinition, accept: string, withBody:
   if (withBody) headers['content-type'] = 'application/json';
   if (provider.apiKey) headers['x-goog-api-key'] = provider.apiKey;
   return headers;
-}
-
-async function readJson(response: Response, provider: ProviderDefinition): Promise<unknown> {
-  const text = await response.text();
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw invalidResponse(provider, `a body that is not JSON (${text.slice(0, 60)})`);
-  }
-}
-
-function invalidResponse(provider: ProviderDefinition, what: string): GatewayError {
-  return new GatewayError({
-    status: 502,
-    type: 'upstream_error',
-    code: 'invalid_upstream_response',
-    message: `Provider '${provider.id}' returned ${what}.`,
-    provider: provider.id,
-    isRetryable: true,
-  });
 }

@@ -3,6 +3,7 @@ import { textInputs } from '../../canonical/embeddings-request.ts';
 import type { EmbeddingData } from '../../canonical/embeddings-response.ts';
 import { estimateEmbeddingTokens } from '../../canonical/estimate-embedding-tokens.ts';
 import { GatewayError } from '../../canonical/index.ts';
+import { invalidUpstreamResponse } from '../invalid-upstream-response.ts';
 import type { AdapterContext, EmbeddingsResult, ProviderDefinition } from '../provider-adapter.ts';
 import { sendUpstreamRequest } from '../send-upstream-request.ts';
 import { mapGeminiError } from './gemini-error.ts';
@@ -55,7 +56,10 @@ export async function geminiEmbeddings(
     try {
       return { body: JSON.parse(text), headers: response.headers };
     } catch {
-      throw invalidEmbeddingsResponse(provider.id, `a body that is not JSON (${text.slice(0, 60)})`);
+      throw invalidUpstreamResponse(
+        provider.id,
+        `an embeddings answer with a body that is not JSON (${text.slice(0, 60)})`,
+      );
     }
   };
 
@@ -124,20 +128,28 @@ export function toGeminiBatchRequest(
 export function readEmbedContentResponse(body: unknown, providerId: string): number[][] {
   const embedding = (body as { embedding?: unknown } | null)?.embedding;
   const values = readValues(embedding);
-  if (!values) throw invalidEmbeddingsResponse(providerId, 'no `embedding.values`');
+  if (!values) throw invalidUpstreamResponse(providerId, 'an embeddings answer with no `embedding.values`');
   return [values];
 }
 
 /** `{"embeddings":[{"values":[…]}, …]}` → one vector per request, in request order. */
 export function readBatchEmbedContentsResponse(body: unknown, expected: number, providerId: string): number[][] {
   const embeddings = (body as { embeddings?: unknown } | null)?.embeddings;
-  if (!Array.isArray(embeddings)) throw invalidEmbeddingsResponse(providerId, 'no `embeddings` array');
+  if (!Array.isArray(embeddings))
+    throw invalidUpstreamResponse(providerId, 'an embeddings answer with no `embeddings` array');
   if (embeddings.length !== expected) {
-    throw invalidEmbeddingsResponse(providerId, `${embeddings.length} vectors for ${expected} inputs`);
+    throw invalidUpstreamResponse(
+      providerId,
+      `an embeddings answer with ${embeddings.length} vectors for ${expected} inputs`,
+    );
   }
   return embeddings.map((embedding, position) => {
     const values = readValues(embedding);
-    if (!values) throw invalidEmbeddingsResponse(providerId, `an unreadable vector at embeddings[${position}]`);
+    if (!values)
+      throw invalidUpstreamResponse(
+        providerId,
+        `an embeddings answer with an unreadable vector at embeddings[${position}]`,
+      );
     return values;
   });
 }
@@ -145,15 +157,4 @@ export function readBatchEmbedContentsResponse(body: unknown, expected: number, 
 function readValues(embedding: unknown): number[] | undefined {
   const values = (embedding as { values?: unknown } | null | undefined)?.values;
   return Array.isArray(values) && values.every((value) => typeof value === 'number') ? (values as number[]) : undefined;
-}
-
-function invalidEmbeddingsResponse(providerId: string, what: string): GatewayError {
-  return new GatewayError({
-    status: 502,
-    type: 'upstream_error',
-    code: 'invalid_upstream_response',
-    message: `Provider '${providerId}' returned an embeddings answer with ${what}.`,
-    provider: providerId,
-    isRetryable: true,
-  });
 }

@@ -1,5 +1,5 @@
 import type { ChatChoice, ChatCompletion } from '../../canonical/index.ts';
-import { GatewayError } from '../../canonical/index.ts';
+import { invalidUpstreamResponse } from '../invalid-upstream-response.ts';
 import { normalizeOpenAIMessage } from './internal/normalize-openai-message.ts';
 import { normalizeOpenAIUsage } from './internal/normalize-openai-usage.ts';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
@@ -13,13 +13,7 @@ type Defaults = { id: string; created: number; model: string; provider: string }
  */
 export function convertFromOpenAIResponse(body: unknown, defaults: Defaults): ChatCompletion {
   if (typeof body !== 'object' || body === null || !Array.isArray((body as { choices?: unknown }).choices)) {
-    throw new GatewayError({
-      status: 502,
-      type: 'upstream_error',
-      code: 'invalid_upstream_response',
-      message: `Provider '${defaults.provider}' returned a response without choices.`,
-      provider: defaults.provider,
-    });
+    throw invalidUpstreamResponse(defaults.provider, 'a response without choices');
   }
   const source = body as Record<string, unknown> & { choices: Array<Record<string, unknown>> };
   const choices: ChatChoice[] = source.choices.map((choice, position) => {

@@ -1,5 +1,5 @@
-import { GatewayError } from '../../canonical/index.ts';
 import { parseSseStream } from '../../streaming/parse-sse-stream.ts';
+import { invalidUpstreamResponse, readUpstreamJson } from '../invalid-upstream-response.ts';
 import type { ChatCallResult, DiscoveredModel, ProviderAdapter, ProviderDefinition } from '../provider-adapter.ts';
 import { sendUpstreamRequest } from '../send-upstream-request.ts';
 import { convertFromOpenAIResponse } from './convert-from-openai-response.ts';
@@ -31,7 +31,7 @@ export const openAIAdapter: ProviderAdapter = {
         context,
         mapOpenAIError,
       );
-      const parsed = parseOpenAIModelList(await readJson(response, provider));
+      const parsed = parseOpenAIModelList(await readUpstreamJson(response, provider.id));
       models.push(...parsed.models);
       if (!parsed.nextAfter) break;
       after = parsed.nextAfter;
@@ -57,11 +57,11 @@ export const openAIAdapter: ProviderAdapter = {
     if (!request.stream) {
       return {
         stream: false,
-        response: convertFromOpenAIResponse(await readJson(response, provider), defaults),
+        response: convertFromOpenAIResponse(await readUpstreamJson(response, provider.id), defaults),
         headers: response.headers,
       };
     }
-    if (!response.body) throw invalidResponse(provider, 'an empty stream');
+    if (!response.body) throw invalidUpstreamResponse(provider.id, 'an empty stream');
     return {
       stream: true,
       chunks: parseSseStream(response.body).pipeThrough(openAIStreamToChunks(defaults)),
@@ -111,24 +111,4 @@ function upstreamHeaders(provider: ProviderDefinition, withBody: boolean): Recor
     else headers.authorization = `Bearer ${provider.apiKey}`;
   }
   return headers;
-}
-
-async function readJson(response: Response, provider: ProviderDefinition): Promise<unknown> {
-  const text = await response.text();
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw invalidResponse(provider, `a body that is not JSON (${text.slice(0, 60)})`);
-  }
-}
-
-function invalidResponse(provider: ProviderDefinition, what: string): GatewayError {
-  return new GatewayError({
-    status: 502,
-    type: 'upstream_error',
-    code: 'invalid_upstream_response',
-    message: `Provider '${provider.id}' returned ${what}.`,
-    provider: provider.id,
-    isRetryable: true,
-  });
 }

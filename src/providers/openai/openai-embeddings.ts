@@ -2,7 +2,7 @@ import { decodeEmbeddingBase64 } from '../../canonical/embedding-base64.ts';
 import type { EmbeddingsInput, EmbeddingsRequest } from '../../canonical/embeddings-request.ts';
 import type { EmbeddingData, EmbeddingsResponse } from '../../canonical/embeddings-response.ts';
 import { estimateEmbeddingTokens } from '../../canonical/estimate-embedding-tokens.ts';
-import { GatewayError } from '../../canonical/index.ts';
+import { invalidUpstreamResponse } from '../invalid-upstream-response.ts';
 import type { AdapterContext, EmbeddingsResult, ProviderDefinition } from '../provider-adapter.ts';
 import { sendUpstreamRequest } from '../send-upstream-request.ts';
 import { mapOpenAIError } from './openai-error.ts';
@@ -32,7 +32,10 @@ export async function openAIEmbeddings(
   try {
     body = JSON.parse(text);
   } catch {
-    throw invalidEmbeddingsResponse(provider.id, `a body that is not JSON (${text.slice(0, 60)})`);
+    throw invalidUpstreamResponse(
+      provider.id,
+      `an embeddings answer with a body that is not JSON (${text.slice(0, 60)})`,
+    );
   }
   return { ...convertFromOpenAIEmbeddingsResponse(body, request, provider.id), headers: response.headers };
 }
@@ -63,18 +66,23 @@ export function convertFromOpenAIEmbeddingsResponse(
   providerId: string,
 ): { response: EmbeddingsResponse; usageEstimated?: boolean } {
   const record = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  if (!Array.isArray(record.data)) throw invalidEmbeddingsResponse(providerId, 'no `data` array');
+  if (!Array.isArray(record.data))
+    throw invalidUpstreamResponse(providerId, 'an embeddings answer with no `data` array');
   const data: EmbeddingData[] = record.data.map((entry, position) => {
     const item = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
     const embedding = toVector(item.embedding);
-    if (!embedding) throw invalidEmbeddingsResponse(providerId, `an unreadable vector at data[${position}]`);
+    if (!embedding)
+      throw invalidUpstreamResponse(providerId, `an embeddings answer with an unreadable vector at data[${position}]`);
     const index = typeof item.index === 'number' ? item.index : position;
     return { object: 'embedding', index, embedding };
   });
   data.sort((left, right) => left.index - right.index);
   const expected = inputCount(request.input);
   if (data.length !== expected || data.some((item, position) => item.index !== position)) {
-    throw invalidEmbeddingsResponse(providerId, `${data.length} vectors for ${expected} inputs`);
+    throw invalidUpstreamResponse(
+      providerId,
+      `an embeddings answer with ${data.length} vectors for ${expected} inputs`,
+    );
   }
   const usage = (typeof record.usage === 'object' && record.usage !== null ? record.usage : {}) as Record<
     string,
@@ -103,15 +111,4 @@ function toVector(value: unknown): number[] | undefined {
 function inputCount(input: EmbeddingsInput): number {
   if (typeof input === 'string' || typeof input[0] === 'number') return 1;
   return input.length;
-}
-
-function invalidEmbeddingsResponse(providerId: string, what: string): GatewayError {
-  return new GatewayError({
-    status: 502,
-    type: 'upstream_error',
-    code: 'invalid_upstream_response',
-    message: `Provider '${providerId}' returned an embeddings answer with ${what}.`,
-    provider: providerId,
-    isRetryable: true,
-  });
 }
