@@ -1,4 +1,5 @@
 import { parseSseStream } from '../../streaming/parse-sse-stream.ts';
+import { guardUpstreamBody } from '../guard-upstream-body.ts';
 import { invalidUpstreamResponse, readUpstreamJson } from '../invalid-upstream-response.ts';
 import type { ChatCallResult, DiscoveredModel, ProviderAdapter, ProviderDefinition } from '../provider-adapter.ts';
 import { sendUpstreamRequest } from '../send-upstream-request.ts';
@@ -67,7 +68,9 @@ export const anthropicAdapter: ProviderAdapter = {
     if (!response.body) throw invalidUpstreamResponse(provider.id, 'an empty stream');
     return {
       stream: true,
-      chunks: parseSseStream(response.body).pipeThrough(anthropicStreamToChunks(defaults)),
+      chunks: parseSseStream(guardUpstreamBody(response.body, provider.id, context.signal)).pipeThrough(
+        anthropicStreamToChunks(defaults),
+      ),
       headers: response.headers,
     };
   },

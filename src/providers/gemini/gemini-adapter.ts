@@ -1,5 +1,6 @@
 import type { ChatRequest } from '../../canonical/index.ts';
 import { parseSseStream } from '../../streaming/parse-sse-stream.ts';
+import { guardUpstreamBody } from '../guard-upstream-body.ts';
 import { invalidUpstreamResponse, readUpstreamJson } from '../invalid-upstream-response.ts';
 import type { ChatCallResult, DiscoveredModel, ProviderAdapter, ProviderDefinition } from '../provider-adapter.ts';
 import { sendUpstreamRequest } from '../send-upstream-request.ts';
@@ -8,7 +9,6 @@ import { convertToGeminiRequest } from './convert-to-gemini-request.ts';
 import { geminiEmbeddings } from './gemini-embeddings.ts';
 import { mapGeminiError } from './gemini-error.ts';
 import { geminiStreamToChunks } from './gemini-stream-to-chunks.ts';
-import { guardUpstreamBody } from './internal/guard-upstream-body.ts';
 import { parseGeminiModelList } from './list-gemini-models.ts';
 
 /** Most pages of the model list the gateway follows (1000 models a page). */

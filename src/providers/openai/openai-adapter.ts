@@ -1,4 +1,5 @@
 import { parseSseStream } from '../../streaming/parse-sse-stream.ts';
+import { guardUpstreamBody } from '../guard-upstream-body.ts';
 import { invalidUpstreamResponse, readUpstreamJson } from '../invalid-upstream-response.ts';
 import type { ChatCallResult, DiscoveredModel, ProviderAdapter, ProviderDefinition } from '../provider-adapter.ts';
 import { sendUpstreamRequest } from '../send-upstream-request.ts';
@@ -64,7 +65,9 @@ export const openAIAdapter: ProviderAdapter = {
     if (!response.body) throw invalidUpstreamResponse(provider.id, 'an empty stream');
     return {
       stream: true,
-      chunks: parseSseStream(response.body).pipeThrough(openAIStreamToChunks(defaults)),
+      chunks: parseSseStream(guardUpstreamBody(response.body, provider.id, context.signal)).pipeThrough(
+        openAIStreamToChunks(defaults),
+      ),
       headers: response.headers,
     };
   },

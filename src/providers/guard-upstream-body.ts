@@ -1,5 +1,5 @@
-import { GatewayError } from '../../../canonical/index.ts';
-import { abortReason } from '../../send-upstream-request.ts';
+import { GatewayError } from '../canonical/index.ts';
+import { abortReason } from './send-upstream-request.ts';
 
 /**
  * The upstream body with its read failures turned into `GatewayError`s: a connection cut mid-stream surfaces from
