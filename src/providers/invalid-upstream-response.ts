@@ -15,9 +15,26 @@ export function invalidUpstreamResponse(providerId: string, what: string): Gatew
   });
 }
 
-/** The whole body parsed as JSON, or `invalidUpstreamResponse` quoting its start. */
+/**
+ * The whole body parsed as JSON, or `invalidUpstreamResponse` quoting its start. A body cut while it is read (fetch's
+ * bare `TypeError: terminated`) is the provider's failure too: a retryable 502, so the attempt loop can fail over.
+ */
 export async function readUpstreamJson(response: Response, providerId: string, what = 'a body'): Promise<unknown> {
-  const text = await response.text();
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    throw new GatewayError({
+      status: 502,
+      type: 'upstream_error',
+      code: 'upstream_connection_lost',
+      message: `Provider '${providerId}' dropped the connection while sending ${what}.`,
+      provider: providerId,
+      isRetryable: true,
+      cause: error,
+    });
+  }
   try {
     return JSON.parse(text);
   } catch {

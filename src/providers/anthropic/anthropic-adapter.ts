@@ -1,8 +1,7 @@
-import { parseSseStream } from '../../streaming/parse-sse-stream.ts';
-import { guardUpstreamBody } from '../guard-upstream-body.ts';
-import { invalidUpstreamResponse, readUpstreamJson } from '../invalid-upstream-response.ts';
+import { readUpstreamJson } from '../invalid-upstream-response.ts';
 import type { ChatCallResult, DiscoveredModel, ProviderAdapter, ProviderDefinition } from '../provider-adapter.ts';
 import { sendUpstreamRequest } from '../send-upstream-request.ts';
+import { upstreamChunks } from '../upstream-chunks.ts';
 import { mapAnthropicError } from './anthropic-error.ts';
 import { anthropicStreamToChunks } from './anthropic-stream-to-chunks.ts';
 import { convertFromAnthropicResponse } from './convert-from-anthropic-response.ts';
@@ -65,12 +64,9 @@ export const anthropicAdapter: ProviderAdapter = {
         headers: response.headers,
       };
     }
-    if (!response.body) throw invalidUpstreamResponse(provider.id, 'an empty stream');
     return {
       stream: true,
-      chunks: parseSseStream(guardUpstreamBody(response.body, provider.id, context.signal)).pipeThrough(
-        anthropicStreamToChunks(defaults),
-      ),
+      chunks: upstreamChunks(response, provider.id, context.signal, anthropicStreamToChunks(defaults)),
       headers: response.headers,
     };
   },

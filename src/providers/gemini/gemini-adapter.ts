@@ -1,9 +1,8 @@
 import type { ChatRequest } from '../../canonical/index.ts';
-import { parseSseStream } from '../../streaming/parse-sse-stream.ts';
-import { guardUpstreamBody } from '../guard-upstream-body.ts';
-import { invalidUpstreamResponse, readUpstreamJson } from '../invalid-upstream-response.ts';
+import { readUpstreamJson } from '../invalid-upstream-response.ts';
 import type { ChatCallResult, DiscoveredModel, ProviderAdapter, ProviderDefinition } from '../provider-adapter.ts';
 import { sendUpstreamRequest } from '../send-upstream-request.ts';
+import { upstreamChunks } from '../upstream-chunks.ts';
 import { convertFromGeminiResponse } from './convert-from-gemini-response.ts';
 import { convertToGeminiRequest } from './convert-to-gemini-request.ts';
 import { geminiEmbeddings } from './gemini-embeddings.ts';
@@ -70,12 +69,9 @@ export const geminiAdapter: ProviderAdapter = {
         headers: response.headers,
       };
     }
-    if (!response.body) throw invalidUpstreamResponse(provider.id, 'an empty stream');
     return {
       stream: true,
-      chunks: parseSseStream(guardUpstreamBody(response.body, provider.id, context.signal)).pipeThrough(
-        geminiStreamToChunks(defaults),
-      ),
+      chunks: upstreamChunks(response, provider.id, context.signal, geminiStreamToChunks(defaults)),
       headers: response.headers,
     };
   },

@@ -3,7 +3,7 @@ import { textInputs } from '../../canonical/embeddings-request.ts';
 import type { EmbeddingData } from '../../canonical/embeddings-response.ts';
 import { estimateEmbeddingTokens } from '../../canonical/estimate-embedding-tokens.ts';
 import { GatewayError } from '../../canonical/index.ts';
-import { invalidUpstreamResponse } from '../invalid-upstream-response.ts';
+import { invalidUpstreamResponse, readUpstreamJson } from '../invalid-upstream-response.ts';
 import type { AdapterContext, EmbeddingsResult, ProviderDefinition } from '../provider-adapter.ts';
 import { sendUpstreamRequest } from '../send-upstream-request.ts';
 import { mapGeminiError } from './gemini-error.ts';
@@ -52,15 +52,10 @@ export async function geminiEmbeddings(
       context,
       mapGeminiError,
     );
-    const text = await response.text();
-    try {
-      return { body: JSON.parse(text), headers: response.headers };
-    } catch {
-      throw invalidUpstreamResponse(
-        provider.id,
-        `an embeddings answer with a body that is not JSON (${text.slice(0, 60)})`,
-      );
-    }
+    return {
+      body: await readUpstreamJson(response, provider.id, 'an embeddings answer with a body'),
+      headers: response.headers,
+    };
   };
 
   let vectors: number[][];

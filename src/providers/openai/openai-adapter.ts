@@ -1,8 +1,7 @@
-import { parseSseStream } from '../../streaming/parse-sse-stream.ts';
-import { guardUpstreamBody } from '../guard-upstream-body.ts';
-import { invalidUpstreamResponse, readUpstreamJson } from '../invalid-upstream-response.ts';
+import { readUpstreamJson } from '../invalid-upstream-response.ts';
 import type { ChatCallResult, DiscoveredModel, ProviderAdapter, ProviderDefinition } from '../provider-adapter.ts';
 import { sendUpstreamRequest } from '../send-upstream-request.ts';
+import { upstreamChunks } from '../upstream-chunks.ts';
 import { convertFromOpenAIResponse } from './convert-from-openai-response.ts';
 import { convertToOpenAIRequest } from './convert-to-openai-request.ts';
 import { openAIResponsesForwarding } from './forward-openai-responses.ts';
@@ -62,12 +61,9 @@ export const openAIAdapter: ProviderAdapter = {
         headers: response.headers,
       };
     }
-    if (!response.body) throw invalidUpstreamResponse(provider.id, 'an empty stream');
     return {
       stream: true,
-      chunks: parseSseStream(guardUpstreamBody(response.body, provider.id, context.signal)).pipeThrough(
-        openAIStreamToChunks(defaults),
-      ),
+      chunks: upstreamChunks(response, provider.id, context.signal, openAIStreamToChunks(defaults)),
       headers: response.headers,
     };
   },

@@ -2,7 +2,7 @@ import { decodeEmbeddingBase64 } from '../../canonical/embedding-base64.ts';
 import type { EmbeddingsInput, EmbeddingsRequest } from '../../canonical/embeddings-request.ts';
 import type { EmbeddingData, EmbeddingsResponse } from '../../canonical/embeddings-response.ts';
 import { estimateEmbeddingTokens } from '../../canonical/estimate-embedding-tokens.ts';
-import { invalidUpstreamResponse } from '../invalid-upstream-response.ts';
+import { invalidUpstreamResponse, readUpstreamJson } from '../invalid-upstream-response.ts';
 import type { AdapterContext, EmbeddingsResult, ProviderDefinition } from '../provider-adapter.ts';
 import { sendUpstreamRequest } from '../send-upstream-request.ts';
 import { mapOpenAIError } from './openai-error.ts';
@@ -27,16 +27,7 @@ export async function openAIEmbeddings(
     context,
     mapOpenAIError,
   );
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw invalidUpstreamResponse(
-      provider.id,
-      `an embeddings answer with a body that is not JSON (${text.slice(0, 60)})`,
-    );
-  }
+  const body = await readUpstreamJson(response, provider.id, 'an embeddings answer with a body');
   return { ...convertFromOpenAIEmbeddingsResponse(body, request, provider.id), headers: response.headers };
 }
 
