@@ -1,4 +1,4 @@
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { adminAnalyticsRoute } from './api/admin-analytics-route.ts';
 import { adminKeysRoute } from './api/admin-keys-route.ts';
 import { adminLogsRoute } from './api/admin-logs-route.ts';
@@ -6,6 +6,7 @@ import { chatCompletionsRoute } from './api/chat-completions-route.ts';
 import { embeddingsRoute } from './api/embeddings-route.ts';
 import type { GatewayEnv } from './api/gateway-env.ts';
 import { healthRoute } from './api/health-route.ts';
+import { runInBackground } from './api/internal/run-in-background.ts';
 import { messagesRoute } from './api/messages-route.ts';
 import { metricsRoute } from './api/metrics-route.ts';
 import { modelsRoute } from './api/models-route.ts';
@@ -73,21 +74,6 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   app.route('/', responsesRoute(deps, policy));
   app.route('/', embeddingsRoute(deps, policy));
   return app;
-}
-
-function runInBackground(deps: AppDeps, c: Context<GatewayEnv>, work: Promise<unknown>): void {
-  const guarded = work.catch((error) => deps.logger.warn('background_work_failed', { error: String(error) }));
-  // A runtime that keeps background work alive itself (Node) says so through deps; asking Hono for an execution
-  // context there would throw, and building that error costs more than the rest of the request's bookkeeping.
-  if (deps.waitUntil) {
-    deps.waitUntil(guarded);
-    return;
-  }
-  try {
-    c.executionCtx.waitUntil(guarded);
-  } catch {
-    // No execution context and no waitUntil (tests): the promise runs on its own.
-  }
 }
 
 /**

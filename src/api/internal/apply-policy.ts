@@ -2,7 +2,6 @@ import type { Context } from 'hono';
 import type { AppDeps } from '../../app-deps.ts';
 import { type ChatRequest, GatewayError, type Usage } from '../../canonical/index.ts';
 import { estimateChatRequest } from '../../policy/estimate-request.ts';
-import { keepAlive } from '../../policy/internal/keep-alive.ts';
 import {
   admitRequest,
   type ChatAdmission,
@@ -16,6 +15,7 @@ import { computeCost } from '../../telemetry/compute-cost.ts';
 import { priceCatalogFor } from '../../telemetry/price-catalog.ts';
 import type { InboundFormat, RequestRecord } from '../../telemetry/request-record.ts';
 import type { GatewayEnv } from '../gateway-env.ts';
+import { runInBackground } from './run-in-background.ts';
 
 /**
  * Which upstream answered a relayed request (its cost is the usage at that provider's price for that model), and what
@@ -77,7 +77,7 @@ export async function admitInbound(
       deps.telemetry?.record(refusedRecord(c, inbound, request.model, startedAt, error));
     throw error;
   }
-  const background = keepAlive(deps, c);
+  const background = (work: Promise<unknown>) => runInBackground(deps, c, work);
   /**
    * The request record of a request that did not run through `runChatRequest` (native pass-through, embeddings): the
    * request log and metrics see it like any other; the policy settles from it.
