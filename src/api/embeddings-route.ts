@@ -81,28 +81,14 @@ async function callUpstream(
   if (!adapter.embeddings) throw new Error(`the '${provider.type}' format makes no embeddings`);
   const upstreamRequest =
     request.model === candidate.upstreamModel ? request : { ...request, model: candidate.upstreamModel };
-  try {
-    return await guardedAttempt(deps, candidate, signal, {}, (attemptSignal) =>
-      adapter.embeddings!(provider, upstreamRequest, {
-        fetch: deps.fetch,
-        signal: attemptSignal,
-        now: deps.now,
-        generateId: deps.generateId,
-      }),
-    );
-  } catch (error) {
-    // A body that breaks while it is read is the upstream's failure: retryable, so the loop can fail over.
-    if (error instanceof GatewayError || signal.aborted) throw error;
-    throw new GatewayError({
-      status: 502,
-      type: 'upstream_error',
-      code: 'upstream_connection_lost',
-      message: `Provider '${candidate.provider.id}' dropped the connection: ${error instanceof Error ? error.message : String(error)}`,
-      provider: candidate.provider.id,
-      isRetryable: true,
-      cause: error,
-    });
-  }
+  return guardedAttempt(deps, candidate, signal, {}, (attemptSignal) =>
+    adapter.embeddings!(provider, upstreamRequest, {
+      fetch: deps.fetch,
+      signal: attemptSignal,
+      now: deps.now,
+      generateId: deps.generateId,
+    }),
+  );
 }
 
 function toBase64Response(response: EmbeddingsResponse): EmbeddingsResponse<string> {

@@ -192,23 +192,11 @@ function attemptNative(
 
 async function readCommitted(response: Response, candidate: Candidate, stream: boolean): Promise<NativeAnswer> {
   const contentType = response.headers.get('content-type') ?? 'application/json';
-  try {
-    if (!stream || !contentType.includes('text/event-stream') || !response.body) {
-      return { stream: false, bytes: new Uint8Array(await response.arrayBuffer()), contentType };
-    }
-    return { stream: true, ...(await readAnthropicStreamHead(response.body, candidate.provider)) };
-  } catch (error) {
-    if (error instanceof GatewayError) throw error;
-    throw new GatewayError({
-      status: 502,
-      type: 'upstream_error',
-      code: 'upstream_connection_lost',
-      message: `Provider '${candidate.provider.id}' dropped the connection.`,
-      provider: candidate.provider.id,
-      isRetryable: true,
-      cause: error,
-    });
+  // A body cut while it is read becomes a retryable provider error in `guardedAttempt`.
+  if (!stream || !contentType.includes('text/event-stream') || !response.body) {
+    return { stream: false, bytes: new Uint8Array(await response.arrayBuffer()), contentType };
   }
+  return { stream: true, ...(await readAnthropicStreamHead(response.body, candidate.provider)) };
 }
 
 /** An error after the stream started, as the `GatewayError` its `event: error` describes. */

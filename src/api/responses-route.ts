@@ -178,17 +178,8 @@ async function readCommitted(response: Response, candidate: Candidate): Promise<
     return { response, first: value, rest: reader };
   } catch (error) {
     await reader.cancel().catch(() => undefined);
-    throw error instanceof GatewayError
-      ? error
-      : new GatewayError({
-          status: 502,
-          type: 'upstream_error',
-          code: 'upstream_connection_lost',
-          message: `Provider '${candidate.provider.id}' dropped the connection.`,
-          provider: candidate.provider.id,
-          isRetryable: true,
-          cause: error,
-        });
+    // A body cut while it is read becomes a retryable provider error in `guardedAttempt`.
+    throw error;
   }
 }
 

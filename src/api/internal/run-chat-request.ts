@@ -258,16 +258,12 @@ async function callUpstream(
 ): Promise<RawAnswer> {
   const upstreamRequest =
     request.model === candidate.upstreamModel ? request : { ...request, model: candidate.upstreamModel };
-  const result = await candidate.adapter
-    .chatCompletion(candidate.provider, upstreamRequest, {
-      fetch: deps.fetch,
-      signal,
-      now: deps.now,
-      generateId: deps.generateId,
-    })
-    .catch((error: unknown) => {
-      throw asUpstreamError(error, candidate, signal);
-    });
+  const result = await candidate.adapter.chatCompletion(candidate.provider, upstreamRequest, {
+    fetch: deps.fetch,
+    signal,
+    now: deps.now,
+    generateId: deps.generateId,
+  });
   if (!result.stream) return { stream: false, response: result.response };
   const reader = result.chunks.getReader();
   try {
@@ -285,30 +281,6 @@ async function callUpstream(
     return { stream: true, first: value, rest: reader };
   } catch (error) {
     await reader.cancel().catch(() => undefined);
-    throw asUpstreamError(error, candidate, signal);
+    throw error;
   }
-}
-
-/**
- * A body that breaks while it is read (fetch's bare `TypeError: terminated` on a dropped connection) is the
- * upstream's failure: a retryable 502, so the attempt loop can fail over. Aborts keep their own meaning, and a
- * first-byte timeout surfaces as the timeout it is.
- */
-function asUpstreamError(error: unknown, candidate: Candidate, signal: AbortSignal): unknown {
-  if (signal.aborted && signal.reason instanceof GatewayError) return signal.reason;
-  if (error instanceof GatewayError || signal.aborted || !isBrokenBody(error)) return error;
-  return new GatewayError({
-    status: 502,
-    type: 'upstream_error',
-    code: 'upstream_connection_lost',
-    message: `Provider '${candidate.provider.id}' dropped the connection: ${error instanceof Error ? error.message : String(error)}`,
-    provider: candidate.provider.id,
-    isRetryable: true,
-    cause: error,
-  });
-}
-
-/** fetch reports a body cut mid-read as `TypeError: terminated` (or with the socket error as its cause). */
-function isBrokenBody(error: unknown): boolean {
-  return error instanceof TypeError && (error.message === 'terminated' || error.cause instanceof Error);
 }
