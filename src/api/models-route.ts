@@ -23,9 +23,6 @@ type OpenAIModel = {
   pricing?: ModelPricing;
 };
 
-/** A catalog entry, with the context length a provider's model list carried. */
-type ListedModel = CatalogModel;
-
 /**
  * `GET /v1/models` (OpenAI list format: the configured groups and `auto`, then every model once, then each as
  * `provider/model`) and `GET /v1/models/{id}`. Entries carry `kind`, and `context_length` and `pricing` (USD per
@@ -53,7 +50,7 @@ export function modelsRoute(deps: AppDeps): Hono<GatewayEnv> {
     return names.map((id) => ({ id, object: 'model', created: startedAt, owned_by: 'switchboard', kind: 'chat' }));
   };
 
-  const toOpenAI = (model: ListedModel, contexts: Map<string, number>): OpenAIModel => {
+  const toOpenAI = (model: CatalogModel, contexts: Map<string, number>): OpenAIModel => {
     const entry: OpenAIModel = {
       id: model.id,
       object: 'model',

@@ -9,8 +9,6 @@ import type { TokenPrices } from '../telemetry/price-catalog.ts';
  */
 export type ModelPricing = (model: string, providerId?: string) => TokenPrices | undefined;
 
-export const noPricing: ModelPricing = () => undefined;
-
 /** The cost of some usage at a price; `undefined` when the price is unknown. */
 export function costOfUsage(price: TokenPrices | undefined, usage: Usage | undefined): number | undefined {
   if (!price || !usage) return undefined;

@@ -1,10 +1,8 @@
 import type { AppDeps } from '../app-deps.ts';
-import type { ChatRequest } from '../canonical/index.ts';
 import { GatewayError } from '../canonical/index.ts';
 import { priceCatalogFor } from '../telemetry/price-catalog.ts';
 import type { RequestRecord, TelemetrySink } from '../telemetry/request-record.ts';
 import { BudgetGuard, type BudgetReservation } from './budget-guard.ts';
-import { estimateChatRequest } from './estimate-request.ts';
 import { matchesAnyModelPattern } from './matches-model-pattern.ts';
 import { costOfUsage, type ModelPricing } from './model-pricing.ts';
 import { RateLimiter, type RateReservation } from './rate-limiter.ts';
@@ -22,7 +20,8 @@ export type Policy = {
   pricing: ModelPricing;
 };
 
-export function createPolicy(deps: AppDeps, pricing: ModelPricing = catalogPricing(deps)): Policy {
+export function createPolicy(deps: AppDeps): Policy {
+  const pricing = catalogPricing(deps);
   const { keyValue, counters } = deps.stores;
   return {
     virtualKeys: new VirtualKeys(new VirtualKeyStore(keyValue, counters), deps.now),
@@ -65,26 +64,13 @@ export type ChatAdmission = {
   release(): Promise<void>;
 };
 
-/**
- * Reserves a virtual key's rate limits and budgets before the call (defaults from `limits` fill what the key leaves
- * unset). Requests without a virtual key (static gateway keys, open gateways) are not limited: `undefined`.
- * Throws a 429 or 402 `PolicyRefusal`.
- */
-export async function admitChatRequest(
-  policy: Policy,
-  defaults: AppDeps['config']['limits'],
-  key: VirtualKey | undefined,
-  request: ChatRequest,
-): Promise<ChatAdmission | undefined> {
-  return admitRequest(policy, defaults, key, estimateChatRequest(request, defaults.defaultMaxTokens));
-}
-
 /** What a request is reserved for before the call: the model asked, its estimated prompt and its output allowance. */
 export type RequestEstimate = { model: string; promptTokens: number; outputTokens: number };
 
 /**
- * `admitChatRequest` for any request shape (Anthropic or Responses bodies, embeddings): the caller estimates the
- * tokens, the rest is the same reservation.
+ * Reserves a virtual key's rate limits and budgets before the call (defaults from `limits` fill what the key leaves
+ * unset), for any request shape: the caller estimates the tokens (`estimate-request.ts`). Requests without a virtual
+ * key (static gateway keys, open gateways) are not limited: `undefined`. Throws a 429 or 402 `PolicyRefusal`.
  */
 export async function admitRequest(
   policy: Policy,

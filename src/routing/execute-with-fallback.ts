@@ -46,7 +46,7 @@ export async function executeWithFallback<T>(
   let position = 0;
 
   while (attempts.length < maxAttempts) {
-    if (options.signal.aborted) throw abortError(options.signal, lastError);
+    if (options.signal.aborted) throw abortError(options.signal);
     const index = position % candidates.length;
     if (position >= candidates.length && !retryable.has(index)) {
       if (retryable.size === 0) break;
@@ -59,7 +59,7 @@ export async function executeWithFallback<T>(
       const wait = backoffFor(lastError, round, random, options);
       if (wait === undefined) break;
       await sleep(wait, options.signal).catch(() => undefined);
-      if (options.signal.aborted) throw abortError(options.signal, lastError);
+      if (options.signal.aborted) throw abortError(options.signal);
     }
     const candidate = candidates[index] as Candidate;
     const startedAt = options.now();
@@ -81,7 +81,7 @@ export async function executeWithFallback<T>(
       };
       if (error instanceof GatewayError) record.status = error.status;
       attempts.push(record);
-      if (options.signal.aborted) throw abortError(options.signal, error);
+      if (options.signal.aborted) throw abortError(options.signal);
       if (!(error instanceof GatewayError)) throw error;
       if (!error.isRetryable) {
         retryable.delete(index);
@@ -122,7 +122,7 @@ function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function abortError(signal: AbortSignal, _lastError: unknown): GatewayError {
+function abortError(signal: AbortSignal): GatewayError {
   if (signal.reason instanceof GatewayError) return signal.reason;
   // The client went away: nobody reads this answer, but the status keeps logs honest (nginx's 499).
   return new GatewayError({

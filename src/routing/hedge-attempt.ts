@@ -1,4 +1,5 @@
 import { GatewayError } from '../canonical/index.ts';
+import { followAbort } from './follow-abort.ts';
 
 export type HedgeOptions<T> = {
   /** How long the primary may take before the backup starts. */
@@ -20,7 +21,14 @@ export function hedgeAttempt<T>(
 ): Promise<T> {
   const primaryController = new AbortController();
   const backupController = new AbortController();
-  const link = (controller: AbortController) => AbortSignal.any([options.signal, controller.signal]);
+  const unfollows: Array<() => void> = [];
+  const link = (controller: AbortController) => {
+    unfollows.push(followAbort(controller, options.signal));
+    return controller.signal;
+  };
+  const detach = () => {
+    for (const unfollow of unfollows) unfollow();
+  };
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     let failures = 0;
@@ -40,6 +48,7 @@ export function hedgeAttempt<T>(
       settled = true;
       clearTimeout(timer);
       other.abort(loser);
+      detach();
       resolve(value);
     };
     const fail = (error: unknown, isPrimary: boolean) => {
@@ -53,6 +62,7 @@ export function hedgeAttempt<T>(
       }
       if (failures >= started && !settled) {
         settled = true;
+        detach();
         reject(primaryError ?? error);
       }
     };
