@@ -1,3 +1,4 @@
+import { looksLikeEmbeddingModel } from '../providers/looks-like-embedding-model.ts';
 import type {
   AdapterContext,
   DiscoveredModel,
@@ -6,7 +7,6 @@ import type {
   ProviderFormat,
 } from '../providers/provider-adapter.ts';
 import { closestModelIds } from './closest-model-ids.ts';
-import { looksLikeEmbeddingModel } from './looks-like-embedding-model.ts';
 
 /**
  * One upstream that can serve a requested model. `kind` says which endpoint it serves (chat completions or

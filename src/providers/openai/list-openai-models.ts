@@ -1,3 +1,4 @@
+import { looksLikeEmbeddingModel } from '../looks-like-embedding-model.ts';
 import type { DiscoveredModel } from '../provider-adapter.ts';
 
 /**
@@ -55,7 +56,7 @@ function toDiscoveredModel(entry: unknown): DiscoveredModel | undefined {
   if (typeof contextLength === 'number') model.contextLength = contextLength;
   const pricing = perMillionPricing(source.pricing);
   if (pricing) model.pricing = pricing;
-  if (looksLikeEmbeddingModel(model.id, source)) model.kind = 'embedding';
+  if (isEmbeddingEntry(model.id, source)) model.kind = 'embedding';
   return model;
 }
 
@@ -92,10 +93,7 @@ function stripModelsPrefix(id: string): string {
  * OpenAI's list has no capability field; names, the `type` field of LM Studio and Together, and the base `model` of
  * an Azure deployment (whose own name can be anything) are the signal.
  */
-function looksLikeEmbeddingModel(id: string, source: Record<string, unknown>): boolean {
+function isEmbeddingEntry(id: string, source: Record<string, unknown>): boolean {
   if (source.type === 'embeddings' || source.type === 'embedding') return true;
-  const names = [id, typeof source.model === 'string' ? source.model : ''];
-  return names.some((name) =>
-    /(^|[-_/.])(text-)?embed(ding)?s?([-_.:]|$)|^nomic-embed|^bge-|^e5-|^gte-|^mxbai-embed/i.test(name),
-  );
+  return looksLikeEmbeddingModel(id) || (typeof source.model === 'string' && looksLikeEmbeddingModel(source.model));
 }
