@@ -32,6 +32,8 @@ export class PriceCatalog {
   private readonly discovered: () => readonly CatalogModel[];
   private discoveredFrom: readonly CatalogModel[] | undefined;
   private discoveredIndex = new Map<string, TokenPrices>();
+  /** Built-in table answers by provider and model: the table is fixed, and routing, policy and cost ask per request. */
+  private readonly tableAnswers = new Map<string, ModelPrice | undefined>();
 
   constructor(options: {
     configured?: ConfiguredPrices;
@@ -52,7 +54,12 @@ export class PriceCatalog {
     if (global) return { ...global, source: 'config' };
     const listed = this.discoveredPrices().get(`${providerId}\u0000${model}`);
     if (listed) return { ...listed, source: `${providerId} model list` };
-    return this.fromTable(providerId, model);
+    const key = `${providerId}\u0000${model}`;
+    if (this.tableAnswers.has(key)) return this.tableAnswers.get(key);
+    const answer = this.fromTable(providerId, model);
+    // Bounded: model ids come from the catalog and config, but a client can name unknown ones.
+    if (this.tableAnswers.size < 10_000) this.tableAnswers.set(key, answer);
+    return answer;
   }
 
   private fromTable(providerId: string, model: string): ModelPrice | undefined {

@@ -1,4 +1,5 @@
 import type { Candidate } from '../../catalog/model-catalog.ts';
+import { estimateCost } from '../../telemetry/compute-cost.ts';
 import { availableCandidates, orderByScore, type RoutingContext, type RoutingStrategy } from './routing-strategy.ts';
 
 /**
@@ -24,7 +25,5 @@ export class CheapestStrategy implements RoutingStrategy {
 /** The price of this request at this candidate, in USD, when its price is known. */
 export function expectedCostUsd(candidate: Candidate, context: RoutingContext): number | undefined {
   const price = context.price(candidate);
-  if (!price) return undefined;
-  const { prompt, completion } = context.expectedTokens;
-  return (prompt * price.input + completion * price.output) / 1_000_000;
+  return price && estimateCost(context.expectedTokens, price);
 }
