@@ -224,7 +224,9 @@ export const gatewayConfigSchema = z
               .int()
               .min(1)
               .optional()
-              .describe("Fixed hedge delay; absent: the first candidate's p95 latency."),
+              .describe(
+                "Fixed hedge delay; absent: twice the first candidate's average latency (1 s before any is known).",
+              ),
           })
           .strict()
           .optional(),

@@ -58,7 +58,7 @@ function documentedName(path: string): RegExp {
 describe('switchboard.example.yaml', () => {
   const text = readFileSync(resolve(root, 'switchboard.example.yaml'), 'utf8');
   const env = {
-    SWITCHBOARD_KEY: 'sk-example-gateway-key',
+    SWITCHBOARD_API_KEY: 'sk-example-gateway-key',
     OPENAI_API_KEY: 'sk-openai',
     ANTHROPIC_API_KEY: 'sk-ant',
   };

@@ -51,7 +51,8 @@ export async function keysCommand(
     output.err('No admin key: pass --admin-key or set SWITCHBOARD_ADMIN_KEY.\n');
     return 2;
   }
-  const base = (values.url ?? env.SWITCHBOARD_URL ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
+  // The examples' SWITCHBOARD_URL is the /v1 base; the admin API lives at the root.
+  const base = (values.url ?? env.SWITCHBOARD_URL ?? 'http://127.0.0.1:8787').replace(/\/+$/, '').replace(/\/v1$/, '');
   const needsId = ['get', 'update', 'revoke', 'rotate'];
   if (needsId.includes(action) && !id) {
     output.err(`keys ${action} needs a key id.\n\n${keysUsage}\n`);
