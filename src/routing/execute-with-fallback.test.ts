@@ -236,3 +236,19 @@ describe('executeWithFallback', () => {
     expect((outcome.error as GatewayError).status).toBe(499);
   });
 });
+
+describe('executeWithFallback with no candidates', () => {
+  it('fails with a 503 instead of attempting anything', async () => {
+    let called = false;
+    await expect(
+      executeWithFallback(
+        [],
+        async () => {
+          called = true;
+        },
+        { retries: 2, signal: new AbortController().signal, deadlineAt: Date.now() + 1_000, now: Date.now },
+      ),
+    ).rejects.toMatchObject({ status: 503, code: 'no_healthy_provider' });
+    expect(called).toBe(false);
+  });
+});

@@ -38,6 +38,16 @@ export async function executeWithFallback<T>(
   attempt: (candidate: Candidate, signal: AbortSignal) => Promise<T>,
   options: ExecuteOptions,
 ): Promise<ExecuteResult<T>> {
+  if (candidates.length === 0) {
+    // Every caller plans candidates first, but a plan filtered down to nothing must fail clearly, not divide by zero.
+    throw new GatewayError({
+      status: 503,
+      type: 'server_error',
+      code: 'no_healthy_provider',
+      message: 'No provider can take this request right now.',
+      isRetryable: true,
+    });
+  }
   const attempts: AttemptRecord[] = [];
   const retryable = new Set(candidates.map((_, index) => index));
   const maxAttempts = Math.max(candidates.length, 1 + options.retries);

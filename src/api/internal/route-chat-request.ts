@@ -2,6 +2,7 @@ import type { AppDeps } from '../../app-deps.ts';
 import type { ChatRequest } from '../../canonical/index.ts';
 import { GatewayError } from '../../canonical/index.ts';
 import type { Candidate } from '../../catalog/model-catalog.ts';
+import { estimatePromptTokens, outputAllowance } from '../../policy/estimate-chat-tokens.ts';
 import type { ProviderPreferences } from '../../routing/provider-preferences.ts';
 import type { RouteDecision } from '../../routing/route-decision.ts';
 import { createStrategy } from '../../routing/strategies/create-strategy.ts';
@@ -13,7 +14,6 @@ import {
   strategyNames,
 } from '../../routing/strategies/routing-strategy.ts';
 import { orderByThroughput } from '../../routing/strategies/throughput.ts';
-import { estimateTokens } from '../../telemetry/estimate-tokens.ts';
 import { priceCatalogFor } from '../../telemetry/price-catalog.ts';
 import { chooseAutoModels, needsOf } from './choose-auto-models.ts';
 import { planCandidates } from './plan-candidates.ts';
@@ -45,9 +45,10 @@ export function routeChatRequest(
   preferences: ProviderPreferences | undefined,
 ): ChatRoute {
   const model = request.model;
+  // The same estimate the limits and budgets reserve, so routing and policy price a request alike.
   const expectedTokens = {
-    prompt: estimateTokens(JSON.stringify(request.messages).length),
-    completion: request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_COMPLETION_TOKENS,
+    prompt: estimatePromptTokens(request),
+    completion: outputAllowance(request, DEFAULT_COMPLETION_TOKENS),
   };
   const excluded: RouteDecision['excluded'] = [];
   const group = Object.hasOwn(deps.config.groups, model) ? deps.config.groups[model] : undefined;
