@@ -39,6 +39,12 @@ export class FanOutSink implements TelemetrySink {
     return this.drain ? this.drain.then(buffered) : buffered();
   }
 
+  /** Delivers queued events, then has every sink write what it buffered: for shutdown. */
+  async flush(): Promise<void> {
+    await this.drain;
+    await Promise.all(this.sinks.map((sink) => sink.flush?.()));
+  }
+
   private enqueue(event: Event): void {
     this.events.push(event);
     if (this.drain) return;

@@ -32,7 +32,7 @@ export class OtlpTraceExporter implements TelemetrySink {
   private readonly maxBatch: number;
   private readonly maxQueued: number;
   private queue: RequestRecord[] = [];
-  private scheduled: { timer: ReturnType<typeof setTimeout>; done: Promise<void> } | undefined;
+  private scheduled: { timer: ReturnType<typeof setTimeout>; done: Promise<void>; resolve: () => void } | undefined;
   private sending: Promise<void> = Promise.resolve();
   private failing = false;
 
@@ -50,23 +50,26 @@ export class OtlpTraceExporter implements TelemetrySink {
     if (this.queue.length > this.maxQueued) this.queue.shift();
     if (this.scheduled) return;
     const delay = this.queue.length >= this.maxBatch ? 0 : this.flushIntervalMs;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let resolveDone: () => void = () => undefined;
     const done = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        this.scheduled = undefined;
-        void this.flush().then(resolve);
-      }, delay);
+      resolveDone = resolve;
     });
-    (timer as { unref?: () => void } | undefined)?.unref?.();
-    this.scheduled = { timer: timer as ReturnType<typeof setTimeout>, done };
+    const timer = setTimeout(() => void this.flush(), delay);
+    (timer as { unref?: () => void }).unref?.();
+    this.scheduled = { timer, done, resolve: resolveDone };
   }
 
   pending(): Promise<void> | undefined {
     return this.scheduled?.done;
   }
 
-  /** Sends everything queued now. */
+  /** Sends everything queued now (the scheduled send, if any, is this one: its waiters resolve with it). */
   flush(): Promise<void> {
+    const scheduled = this.scheduled;
+    if (scheduled) {
+      clearTimeout(scheduled.timer);
+      this.scheduled = undefined;
+    }
     const records = this.queue;
     this.queue = [];
     this.sending = this.sending.then(async () => {
@@ -74,6 +77,7 @@ export class OtlpTraceExporter implements TelemetrySink {
         await this.send(records.slice(index, index + this.maxBatch));
       }
     });
+    if (scheduled) void this.sending.then(scheduled.resolve);
     return this.sending;
   }
 

@@ -65,4 +65,6 @@ export type TelemetrySink = {
    * (Workers' `waitUntil`); undefined when there is none. Never forces an early flush.
    */
   pending?(): Promise<void> | undefined;
+  /** Writes what is buffered now, for shutdown; resolves when it is written. */
+  flush?(): Promise<void>;
 };

@@ -84,9 +84,9 @@ export async function serveNode(config: GatewayConfig, logger: Logger): Promise<
       const unfinished = inFlight;
       server.closeAllConnections();
       await closed;
-      // Records of the last requests reach the sinks a turn later and are written in batches: let them land.
+      // The last requests' records: delivered to the sinks and written now, not at the next batch (bounded).
       await new Promise((resolve) => setImmediate(resolve));
-      await Promise.race([deps.telemetry?.pending?.(), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+      await Promise.race([deps.telemetry?.flush?.(), new Promise((resolve) => setTimeout(resolve, 3_000))]);
       await closeNodeStateStores().catch(() => undefined);
       return { unfinished };
     },
