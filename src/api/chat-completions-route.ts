@@ -7,6 +7,7 @@ import { assertModelAllowed, type Policy } from '../policy/policy.ts';
 import { chatChunksToSse } from '../streaming/chat-chunks-to-sse.ts';
 import type { GatewayEnv } from './gateway-env.ts';
 import { admitInbound } from './internal/apply-policy.ts';
+import { logStreamFailure } from './internal/log-stream-failure.ts';
 import {
   type ChatAnswer,
   type ChatRun,
@@ -85,14 +86,7 @@ export function chatCompletionsRoute(deps: AppDeps, policy?: Policy): Hono<Gatew
       first: answer.first,
       rest: answer.rest,
       includeUsage: request.stream_options?.include_usage === true,
-      onEnd: ({ error }) => {
-        if (!error) return;
-        deps.logger.warn('stream_failed_after_start', {
-          requestId: c.get('requestId'),
-          provider,
-          error: error instanceof Error ? error.message : String(error),
-        });
-      },
+      onEnd: ({ error }) => logStreamFailure(deps, c.get('requestId'), provider, error),
     });
     return new Response(body, { status: 200, headers });
   }

@@ -18,6 +18,7 @@ import type { AnthropicForwardCall } from '../providers/provider-adapter.ts';
 import type { GatewayEnv } from './gateway-env.ts';
 import { admitInbound, type PolicyHold } from './internal/apply-policy.ts';
 import { guardedAttempt } from './internal/guarded-attempt.ts';
+import { logStreamFailure } from './internal/log-stream-failure.ts';
 import { planCandidates } from './internal/plan-candidates.ts';
 import { resolveCandidates } from './internal/resolve-candidates.ts';
 import { runChatRequest, setEventStreamHeaders, setOverheadHeader } from './internal/run-chat-request.ts';
@@ -75,7 +76,7 @@ export function messagesRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv> 
       rest: answer.rest,
       writer: chunksToAnthropicEvents({ id, model: request.model, generateToolId: () => deps.generateId('toolu_') }),
       errorBody: (error) => toAnthropicErrorBody(asStreamError(error), c.get('requestId')),
-      onEnd: ({ error }) => logStreamFailure(deps, c.get('requestId'), run.candidate, error),
+      onEnd: ({ error }) => logStreamFailure(deps, c.get('requestId'), run.candidate.provider.id, error),
     });
     return new Response(stream, { status: 200, headers });
   });
@@ -164,7 +165,7 @@ async function forwardNatively(
     head: answer.head,
     rest: answer.rest,
     errorBody: (error) => toAnthropicErrorBody(asStreamError(error), requestId),
-    onEnd: ({ error }) => logStreamFailure(deps, requestId, run.candidate, error),
+    onEnd: ({ error }) => logStreamFailure(deps, requestId, run.candidate.provider.id, error),
   });
   return new Response(hold.meter(stream, streamUsageTap('anthropic-messages'), origin), { status: 200, headers });
 }
@@ -207,14 +208,5 @@ function asStreamError(error: unknown): GatewayError {
     type: 'upstream_error',
     code: 'stream_failed',
     message: 'The upstream stream failed.',
-  });
-}
-
-function logStreamFailure(deps: AppDeps, requestId: string, candidate: Candidate, error: unknown): void {
-  if (!error) return;
-  deps.logger.warn('stream_failed_after_start', {
-    requestId,
-    provider: candidate.provider.id,
-    error: error instanceof Error ? error.message : String(error),
   });
 }

@@ -18,6 +18,7 @@ import { responsesEchoFrom } from '../providers/openai-responses/internal/respon
 import type { GatewayEnv } from './gateway-env.ts';
 import { admitInbound, type PolicyHold } from './internal/apply-policy.ts';
 import { guardedAttempt } from './internal/guarded-attempt.ts';
+import { logStreamFailure } from './internal/log-stream-failure.ts';
 import { planCandidates } from './internal/plan-candidates.ts';
 import { resolveCandidates } from './internal/resolve-candidates.ts';
 import { runChatRequest, setEventStreamHeaders, setOverheadHeader } from './internal/run-chat-request.ts';
@@ -97,14 +98,7 @@ export function responsesRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv>
       first: answer.first,
       rest: answer.rest,
       builder: createResponsesEventBuilder(context),
-      onEnd: ({ error }) => {
-        if (!error) return;
-        deps.logger.warn('stream_failed_after_start', {
-          requestId: c.get('requestId'),
-          provider: run.candidate.provider.id,
-          error: error instanceof Error ? error.message : String(error),
-        });
-      },
+      onEnd: ({ error }) => logStreamFailure(deps, c.get('requestId'), run.candidate.provider.id, error),
     });
     return new Response(stream, { status: 200, headers });
   });
