@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { GatewayError } from '../canonical/index.ts';
+import { presentedKey } from './presented-key.ts';
 import { timingSafeEqual } from './timing-safe-equal.ts';
 
 /**
@@ -16,8 +17,7 @@ export function adminAuth(adminKey: string | undefined): MiddlewareHandler {
         message: 'The admin API is off: set auth.adminKey (or SWITCHBOARD_ADMIN_KEY) to turn it on.',
       });
     }
-    const authorization = c.req.header('authorization');
-    const presented = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() ?? c.req.header('x-api-key')?.trim();
+    const presented = presentedKey(c);
     if (!presented || !timingSafeEqual(presented, adminKey)) {
       throw new GatewayError({
         status: 401,

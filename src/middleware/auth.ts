@@ -3,6 +3,7 @@ import type { GatewayEnv } from '../api/gateway-env.ts';
 import { GatewayError } from '../canonical/index.ts';
 import type { VirtualKey } from '../policy/virtual-key.ts';
 import { looksLikeVirtualKey } from '../policy/virtual-keys.ts';
+import { presentedKey } from './presented-key.ts';
 import { timingSafeEqual } from './timing-safe-equal.ts';
 
 /**
@@ -20,8 +21,7 @@ export function auth(
 ): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
     if (keys.length === 0 && !virtualKeys) return next();
-    const authorization = c.req.header('authorization');
-    const presented = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() ?? c.req.header('x-api-key')?.trim();
+    const presented = presentedKey(c);
     if (!presented) {
       throw new GatewayError({
         status: 401,
