@@ -25,6 +25,20 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
+/** A horizontally scrollable table: its column headings, then its body rows. */
+export function scrollTable(headings: string[], rows: Node[], attributes: Attributes = {}): HTMLDivElement {
+  return h(
+    'div',
+    { class: 'table-scroll' },
+    h(
+      'table',
+      attributes,
+      h('thead', {}, h('tr', {}, ...headings.map((heading) => h('th', {}, heading)))),
+      h('tbody', {}, ...rows),
+    ),
+  );
+}
+
 export function append(parent: Node, ...children: Child[]): void {
   for (const child of children) {
     if (child === undefined || child === null || child === false) continue;

@@ -1,4 +1,4 @@
-import { h } from '../dom.ts';
+import { h, scrollTable } from '../dom.ts';
 import { formatMs } from '../format.ts';
 
 /** One provider in `GET /health/providers`. */
@@ -57,27 +57,5 @@ export function renderHealthTable(providers: HealthReport[]): HTMLElement {
       ),
     ),
   ]);
-  return h(
-    'div',
-    { class: 'table-scroll' },
-    h(
-      'table',
-      {},
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          h('th', {}, 'Provider'),
-          h('th', {}, 'Circuit'),
-          h('th', {}, 'Errors'),
-          h('th', {}, 'Requests'),
-          h('th', {}, 'Latency'),
-          h('th', {}, 'Last error'),
-        ),
-      ),
-      h('tbody', {}, ...rows),
-    ),
-  );
+  return scrollTable(['Provider', 'Circuit', 'Errors', 'Requests', 'Latency', 'Last error'], rows);
 }

@@ -1,4 +1,4 @@
-import { field, h, notice, replace } from '../dom.ts';
+import { field, h, notice, replace, scrollTable } from '../dom.ts';
 import { formatUsd } from '../format.ts';
 import type { PageContext } from '../main.ts';
 import { ApiError, requestJson } from '../session.ts';
@@ -59,45 +59,22 @@ export function renderKeysPage({ session, signIn }: PageContext): HTMLElement {
   const renderList = (keys: KeyView[]) => {
     if (!keys.length) return h('p', { class: 'muted' }, 'No virtual keys yet.');
     const sorted = [...keys].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    return h(
-      'div',
-      { class: 'table-scroll' },
-      h(
-        'table',
-        { class: 'keys-table' },
+    return scrollTable(
+      ['Key', 'Name', 'Owner', 'Status', 'Models', 'Created', 'Actions'],
+      sorted.map((key) =>
         h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            h('th', {}, 'Key'),
-            h('th', {}, 'Name'),
-            h('th', {}, 'Owner'),
-            h('th', {}, 'Status'),
-            h('th', {}, 'Models'),
-            h('th', {}, 'Created'),
-            h('th', {}, 'Actions'),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          ...sorted.map((key) =>
-            h(
-              'tr',
-              { 'data-key-id': key.id },
-              h('th', { scope: 'row' }, h('code', {}, key.id)),
-              h('td', {}, key.name ?? ''),
-              h('td', {}, key.owner ?? ''),
-              h('td', {}, h('span', { class: `state key-${key.status}` }, key.status)),
-              h('td', {}, key.models?.join(', ') ?? 'any'),
-              h('td', {}, new Date(key.createdAt).toLocaleString()),
-              h('td', { class: 'row-actions' }, inspectButton(key), key.status === 'active' ? revokeButton(key) : null),
-            ),
-          ),
+          'tr',
+          { 'data-key-id': key.id },
+          h('th', { scope: 'row' }, h('code', {}, key.id)),
+          h('td', {}, key.name ?? ''),
+          h('td', {}, key.owner ?? ''),
+          h('td', {}, h('span', { class: `state key-${key.status}` }, key.status)),
+          h('td', {}, key.models?.join(', ') ?? 'any'),
+          h('td', {}, new Date(key.createdAt).toLocaleString()),
+          h('td', { class: 'row-actions' }, inspectButton(key), key.status === 'active' ? revokeButton(key) : null),
         ),
       ),
+      { class: 'keys-table' },
     );
   };
 

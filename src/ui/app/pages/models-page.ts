@@ -1,4 +1,4 @@
-import { field, h, notice, replace } from '../dom.ts';
+import { field, h, notice, replace, scrollTable } from '../dom.ts';
 import type { PageContext } from '../main.ts';
 import { loadModels, type ModelEntry } from '../model-list.ts';
 import { requestJson } from '../session.ts';
@@ -82,51 +82,30 @@ export function catalogRows(models: ModelEntry[]): CatalogRow[] {
 
 function renderTable(rows: CatalogRow[], health: HealthReport[]): HTMLElement {
   const byProvider = new Map(health.map((report) => [report.id, report]));
-  return h(
-    'div',
-    { class: 'table-scroll' },
-    h(
-      'table',
-      {},
+  return scrollTable(
+    ['Model', 'Providers and circuit', 'Kind', 'Price'],
+    rows.map((row) =>
       h(
-        'thead',
+        'tr',
         {},
+        h('th', { scope: 'row' }, h('code', {}, row.id)),
         h(
-          'tr',
+          'td',
           {},
-          h('th', {}, 'Model'),
-          h('th', {}, 'Providers and circuit'),
-          h('th', {}, 'Kind'),
-          h('th', {}, 'Price'),
+          ...row.providers.map((provider) => {
+            const report = byProvider.get(provider);
+            const model = report?.models.find((entry) => entry.model === row.id);
+            return h(
+              'span',
+              { class: 'provider-chip' },
+              provider,
+              ' ',
+              stateBadge(model?.state ?? report?.state ?? 'unknown'),
+            );
+          }),
         ),
-      ),
-      h(
-        'tbody',
-        {},
-        ...rows.map((row) =>
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'row' }, h('code', {}, row.id)),
-            h(
-              'td',
-              {},
-              ...row.providers.map((provider) => {
-                const report = byProvider.get(provider);
-                const model = report?.models.find((entry) => entry.model === row.id);
-                return h(
-                  'span',
-                  { class: 'provider-chip' },
-                  provider,
-                  ' ',
-                  stateBadge(model?.state ?? report?.state ?? 'unknown'),
-                );
-              }),
-            ),
-            h('td', {}, kindOf(row.entry)),
-            h('td', {}, priceOf(row.entry)),
-          ),
-        ),
+        h('td', {}, kindOf(row.entry)),
+        h('td', {}, priceOf(row.entry)),
       ),
     ),
   );
