@@ -14,6 +14,7 @@ import { responsesRoute } from './api/responses-route.ts';
 import { uiRoute } from './api/ui-route.ts';
 import type { AppDeps } from './app-deps.ts';
 import { GatewayError } from './canonical/index.ts';
+import { adminAuth } from './middleware/admin-auth.ts';
 import { auth } from './middleware/auth.ts';
 import { bodyLimit } from './middleware/body-limit.ts';
 import { cors } from './middleware/cors.ts';
@@ -44,10 +45,12 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   app.route('/', uiRoute());
   app.route('/', healthRoute(deps));
   app.route('/', metricsRoute(deps));
+  // Every admin route needs the admin key (a 404 when no admin key is set: the admin API is off).
+  app.use('/admin/*', adminAuth(deps.config.auth.adminKey));
   app.route('/', adminLogsRoute(deps));
   app.route('/', adminAnalyticsRoute(deps));
   const policy = createPolicy(deps);
-  app.route('/', adminKeysRoute(deps, policy));
+  app.route('/', adminKeysRoute(policy));
 
   // Auth first: a client without a key learns that (401), not the size rule of a gateway it cannot use.
   // Virtual keys exist only where an admin key can issue them.

@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
-import { adminAuth } from '../middleware/admin-auth.ts';
 import { logDisabled } from './admin-logs-route.ts';
 import type { GatewayEnv } from './gateway-env.ts';
 import { invalidParameter, parseBucket, parseGroupBy, parseLogFilter } from './internal/parse-log-filter.ts';
@@ -16,7 +15,6 @@ const maxBuckets = 10_000;
  */
 export function adminAnalyticsRoute(deps: AppDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
-  app.use('/admin/analytics', adminAuth(deps.config.auth.adminKey));
   app.get('/admin/analytics', async (c) => {
     const store = deps.logStore;
     if (!store) throw logDisabled();

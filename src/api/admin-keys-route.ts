@@ -1,7 +1,5 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../app-deps.ts';
 import { GatewayError } from '../canonical/index.ts';
-import { adminAuth } from '../middleware/admin-auth.ts';
 import { readJsonBody } from '../middleware/read-json-body.ts';
 import type { Policy } from '../policy/policy.ts';
 import { type VirtualKeyInput, virtualKeyInputSchema } from '../policy/virtual-key.ts';
@@ -15,10 +13,9 @@ const adminBodyLimitBytes = 64 * 1024;
  * `GET /admin/keys/:id` (one, with its spend), `PATCH /admin/keys/:id` (update; `null` clears a field),
  * `POST /admin/keys/:id/revoke` (also `DELETE /admin/keys/:id`), `POST /admin/keys/:id/rotate` (a new secret).
  */
-export function adminKeysRoute(deps: AppDeps, policy: Policy): Hono<GatewayEnv> {
+export function adminKeysRoute(policy: Policy): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   const keys = policy.virtualKeys;
-  app.use('/admin/*', adminAuth(deps.config.auth.adminKey));
   app.post('/admin/keys', async (c) => {
     const { key, secret } = await keys.create(await readInput(c.req.raw));
     return c.json({ ...key, secret }, 201);

@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import { GatewayError } from '../canonical/index.ts';
-import { adminAuth } from '../middleware/admin-auth.ts';
 import { decodeLogCursor } from '../state/log-store.ts';
 import type { GatewayEnv } from './gateway-env.ts';
 import { invalidParameter, parseLogFilter } from './internal/parse-log-filter.ts';
@@ -17,7 +16,6 @@ const maxLimit = 1_000;
  */
 export function adminLogsRoute(deps: AppDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
-  app.use('/admin/logs', adminAuth(deps.config.auth.adminKey));
   app.get('/admin/logs', async (c) => {
     const store = deps.logStore;
     if (!store) throw logDisabled();
