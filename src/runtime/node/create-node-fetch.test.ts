@@ -97,4 +97,43 @@ describe('createNodeFetch: the Node upstream client', () => {
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toBe('terminated');
   });
+
+  it('reports a gzip body cut mid-read as TypeError("terminated") instead of waiting for the decompressor', async () => {
+    handler = (_request, _body, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      const whole = gzipSync(JSON.stringify({ text: 'x'.repeat(50_000) }));
+      response.write(whole.subarray(0, 200));
+      setTimeout(() => response.socket?.destroy(), 20);
+    };
+    const response = await fetchUpstream(`${base}/cut-gzip`);
+    const error = await response.text().catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe('terminated');
+  });
+
+  it('errors a gzip body stream cut mid-read instead of leaving its reader waiting', async () => {
+    handler = (_request, _body, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': 'gzip' });
+      response.write(gzipSync(`data: ${'y'.repeat(50_000)}\n\n`).subarray(0, 200));
+      setTimeout(() => response.socket?.destroy(), 20);
+    };
+    const response = await fetchUpstream(`${base}/cut-gzip-stream`);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const error = await (async () => {
+      for (;;) {
+        const { done } = await reader.read();
+        if (done) return undefined;
+      }
+    })().catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe('terminated');
+  });
+
+  it('calls the same URL many times from one parsed target, query string and port included', async () => {
+    handler = (request, _body, response) => response.end(request.url);
+    for (let round = 0; round < 3; round++) {
+      const response = await fetchUpstream(`${base}/v1/models?after=m${round}`);
+      expect(await response.text()).toBe(`/v1/models?after=m${round}`);
+    }
+  });
 });

@@ -1,10 +1,41 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
 /** Most redirects followed for one call (upstream APIs rarely redirect; fetch's default is 20). */
 const MAX_REDIRECTS = 5;
+
+/** Parsed upstream URLs kept; the cache starts over past this (URLs come from config, so this is never reached). */
+const MAX_CACHED_TARGETS = 1_000;
+
+/** An upstream URL as node:http's request options take it. */
+type Target = {
+  href: string;
+  protocol: 'http:' | 'https:';
+  hostname: string;
+  port: string;
+  path: string;
+  auth: string;
+};
+
+function toTarget(url: URL): Target {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError('fetch failed', { cause: new Error(`unsupported protocol ${url.protocol}`) });
+  }
+  // Bracketed IPv6 literals are passed to node:http without their brackets.
+  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const auth =
+    url.username || url.password ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : '';
+  return {
+    href: url.href,
+    protocol: url.protocol,
+    hostname,
+    port: url.port,
+    path: `${url.pathname}${url.search}`,
+    auth,
+  };
+}
 
 /**
  * A `fetch` for calls to upstreams on Node, built on `node:http` with keep-alive agents. Node's built-in fetch spends
@@ -23,8 +54,20 @@ export function createNodeFetch(options: { maxSockets?: number } = {}): typeof f
   };
   const agents = { 'http:': new HttpAgent(agentOptions), 'https:': new HttpsAgent(agentOptions) };
 
+  // The same few upstream URLs are called over and over: parse each once into node:http's request options.
+  const targets = new Map<string, Target>();
+  const targetOf = (href: string): Target => {
+    let target = targets.get(href);
+    if (!target) {
+      if (targets.size >= MAX_CACHED_TARGETS) targets.clear();
+      target = toTarget(new URL(href));
+      targets.set(href, target);
+    }
+    return target;
+  };
+
   const nodeFetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
-    let url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    let url = targetOf(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     let method = (init.method ?? 'GET').toUpperCase();
     let body = toBodyBytes(init.body);
     const headers = toHeaderRecord(init.headers);
@@ -35,7 +78,7 @@ export function createNodeFetch(options: { maxSockets?: number } = {}): typeof f
       const location = incoming.headers.location;
       if (location && [301, 302, 303, 307, 308].includes(status) && redirects < MAX_REDIRECTS) {
         incoming.resume();
-        url = new URL(location, url);
+        url = toTarget(new URL(location, url.href));
         if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
           method = 'GET';
           body = undefined;
@@ -49,7 +92,7 @@ export function createNodeFetch(options: { maxSockets?: number } = {}): typeof f
   };
 
   function send(
-    url: URL,
+    url: Target,
     method: string,
     headers: Record<string, string>,
     body: Uint8Array | undefined,
@@ -60,9 +103,18 @@ export function createNodeFetch(options: { maxSockets?: number } = {}): typeof f
         reject(signal.reason);
         return;
       }
-      const protocol = url.protocol as 'http:' | 'https:';
+      const { protocol } = url;
       const requester = protocol === 'https:' ? httpsRequest : httpRequest;
-      const outgoing = requester(url, { method, headers, agent: agents[protocol] });
+      const outgoing = requester({
+        protocol,
+        hostname: url.hostname,
+        port: url.port,
+        path: url.path,
+        ...(url.auth ? { auth: url.auth } : {}),
+        method,
+        headers,
+        agent: agents[protocol],
+      });
       const onAbort = () => {
         outgoing.destroy();
         reject(signal?.reason);
@@ -84,18 +136,30 @@ export function createNodeFetch(options: { maxSockets?: number } = {}): typeof f
   return nodeFetch as typeof fetch;
 }
 
-/** The answer's bytes, decompressed when the server compressed them anyway. */
+/**
+ * The answer's bytes, decompressed when the server compressed them anyway. A socket lost mid-body does not travel
+ * through `pipe`, so it is handed to the decompressor, whose readers would otherwise wait for an end that never comes.
+ */
 function decode(incoming: IncomingMessage): Readable {
-  switch (incoming.headers['content-encoding']) {
+  const decompressor = decompressorFor(incoming.headers['content-encoding']);
+  if (!decompressor) return incoming;
+  const fail = (error?: unknown) => decompressor.destroy(error instanceof Error ? error : new Error('aborted'));
+  incoming.once('error', fail);
+  incoming.once('aborted', fail);
+  return incoming.pipe(decompressor);
+}
+
+function decompressorFor(encoding: string | undefined): Transform | undefined {
+  switch (encoding) {
     case 'gzip':
     case 'x-gzip':
-      return incoming.pipe(createGunzip());
+      return createGunzip();
     case 'deflate':
-      return incoming.pipe(createInflate());
+      return createInflate();
     case 'br':
-      return incoming.pipe(createBrotliDecompress());
+      return createBrotliDecompress();
     default:
-      return incoming;
+      return undefined;
   }
 }
 
@@ -180,14 +244,31 @@ class NodeResponse {
     if (this.used) throw new TypeError('Body is unusable: Body has already been read');
     this.used = true;
     if (this.stream) return readAll(this.stream);
-    const parts: Buffer[] = [];
-    try {
-      for await (const part of this.source) parts.push(part as Buffer);
-    } catch (error) {
-      throw terminated(error);
-    }
-    if (!this.source.readableEnded && this.incoming.aborted) throw terminated(new Error('aborted'));
-    return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+    const source = this.source;
+    const incoming = this.incoming;
+    // Events, not `for await`: an async iterator over a Node stream costs a promise and a buffer object per chunk.
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const parts: Buffer[] = [];
+      const onData = (part: Buffer) => parts.push(part);
+      const settle = (error?: unknown) => {
+        source.off('data', onData);
+        source.off('end', onEnd);
+        source.off('error', onError);
+        source.off('close', onClose);
+        if (error !== undefined) reject(terminated(error));
+        else resolve(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts));
+      };
+      const onEnd = () => settle();
+      const onError = (error: unknown) => settle(error);
+      // A close without an end: the socket went away mid-body.
+      const onClose = () => settle(source.errored ?? new Error('aborted'));
+      source.on('data', onData);
+      source.once('end', onEnd);
+      source.once('error', onError);
+      source.once('close', onClose);
+      if (source.destroyed) settle(source.errored ?? new Error('aborted'));
+      else if (incoming.aborted) settle(new Error('aborted'));
+    });
   }
 
   async text(): Promise<string> {
