@@ -61,13 +61,17 @@ export const anthropicAdapter: ProviderAdapter = {
       return {
         stream: false,
         response: convertFromAnthropicResponse(await readUpstreamJson(response, provider.id), defaults),
-        headers: response.headers,
+        get headers() {
+          return response.headers;
+        },
       };
     }
     return {
       stream: true,
       chunks: upstreamChunks(response, provider.id, context.signal, anthropicStreamToChunks(defaults)),
-      headers: response.headers,
+      get headers() {
+        return response.headers;
+      },
     };
   },
 

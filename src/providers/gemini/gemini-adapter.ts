@@ -66,13 +66,17 @@ export const geminiAdapter: ProviderAdapter = {
       return {
         stream: false,
         response: convertFromGeminiResponse(await readUpstreamJson(response, provider.id), defaults),
-        headers: response.headers,
+        get headers() {
+          return response.headers;
+        },
       };
     }
     return {
       stream: true,
       chunks: upstreamChunks(response, provider.id, context.signal, geminiStreamToChunks(defaults)),
-      headers: response.headers,
+      get headers() {
+        return response.headers;
+      },
     };
   },
 

@@ -58,13 +58,17 @@ export const openAIAdapter: ProviderAdapter = {
       return {
         stream: false,
         response: convertFromOpenAIResponse(await readUpstreamJson(response, provider.id), defaults),
-        headers: response.headers,
+        get headers() {
+          return response.headers;
+        },
       };
     }
     return {
       stream: true,
       chunks: upstreamChunks(response, provider.id, context.signal, openAIStreamToChunks(defaults)),
-      headers: response.headers,
+      get headers() {
+        return response.headers;
+      },
     };
   },
 
