@@ -20,7 +20,7 @@ export type ProfileSummary = {
   functions: CostRow[];
   /** Self time per file (packages by their path under node_modules). */
   files: CostRow[];
-  /** Inclusive time (self + callees) per project function (`src/`), each counted once per sample. */
+  /** Inclusive time (self + callees) per project function (`src/`, or the bundle in `dist/`), once per sample. */
   projectInclusive: CostRow[];
 };
 
@@ -46,7 +46,7 @@ export function summariseCpuProfile(path: string, options: { top?: number; skipM
     for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
       const frame = (byId.get(at) as ProfileNode).callFrame;
       const file = shortFile(frame.url);
-      if (!file.startsWith('src/')) continue;
+      if (!file.startsWith('src/') && !file.startsWith('dist/')) continue;
       const name = `${frame.functionName || '(anonymous)'}  ${file}`;
       if (seen.has(name)) continue;
       seen.add(name);
