@@ -1,4 +1,4 @@
-// Bundles the Node CLI into dist/switchboard.mjs, so `switchboard serve` starts without compiling TypeScript at run
+// Bundles the Node CLI into dist/switchboard.mjs (and the request log's worker into dist/log-store-worker.mjs), so `switchboard serve` starts without compiling TypeScript at run
 // time: less memory and a faster start. Runs on `npm install` (prepare), on `npm start` and before the test suite, so
 // the bundle never lags behind the sources.
 import { readFileSync } from 'node:fs';
@@ -14,7 +14,8 @@ const external = Object.keys(dependencies).filter((name) => !bundled.has(name));
 
 const started = Date.now();
 await build({
-  entryPoints: ['src/runtime/node/cli.ts'],
+  // The request log's worker thread is an entry of its own: `new Worker` loads it from dist/ by name.
+  entryPoints: { switchboard: 'src/runtime/node/cli.ts', 'log-store-worker': 'src/runtime/node/log-store-worker.ts' },
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -26,7 +27,7 @@ await build({
   // Split: modules the CLI imports dynamically (the SQLite and Redis backends) load, with their clients, on demand.
   splitting: true,
   outdir: 'dist',
-  entryNames: 'switchboard',
+  entryNames: '[name]',
   chunkNames: 'chunks/[name]-[hash]',
   outExtension: { '.js': '.mjs' },
   sourcemap: 'linked',

@@ -9,16 +9,14 @@ import { MemoryLogStore } from '../../state/memory/memory-log-store.ts';
 import { SqliteLogStore } from '../../state/sqlite/sqlite-log-store.ts';
 import { NodeLogStore } from './node-log-store.ts';
 import { openNodeTelemetry } from './open-node-telemetry.ts';
+import { WorkerLogStore } from './worker-log-store.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'switchboard-node-log-'));
 const opened: NodeLogStore[] = [];
 let files = 0;
 
 afterAll(async () => {
-  for (const store of opened) {
-    const inner = await store.store();
-    if (inner instanceof SqliteLogStore) inner.close();
-  }
+  for (const store of opened) await store.close();
   rmSync(directory, { recursive: true, force: true });
 });
 
@@ -51,10 +49,31 @@ describe('NodeLogStore', () => {
     await first.append([logRecord({ requestId: 'before-restart', requestBody: '{"messages":[]}' })]);
     expect(existsSync(path)).toBe(true);
     expect(lines).toEqual([{ level: 'info', event: 'request_log_opened', fields: { backend: 'sqlite', path } }]);
-    ((await first.store()) as SqliteLogStore).close();
+    await first.close();
     const second = nodeStore(path);
     const page = await second.query({ limit: 10, bodies: true });
     expect(page.records).toEqual([logRecord({ requestId: 'before-restart', requestBody: '{"messages":[]}' })]);
+  });
+
+  it('writes from its worker thread; close ends the worker, and a store never used opens nothing', async () => {
+    const path = join(directory, 'closing.sqlite');
+    const unused = nodeStore(join(directory, 'never.sqlite'));
+    await unused.close();
+    expect(existsSync(join(directory, 'never.sqlite'))).toBe(false);
+    const store = nodeStore(path);
+    await store.append([logRecord({ requestId: 'through-the-worker' })]);
+    const worker = await store.store();
+    expect(worker).toBeInstanceOf(WorkerLogStore);
+    // Another connection to the file sees the row the worker wrote.
+    const reader = SqliteLogStore.open(`file:${path}`);
+    expect((await reader.query({ limit: 10 })).records.map((record) => record.requestId)).toEqual([
+      'through-the-worker',
+    ]);
+    reader.close();
+    await store.close();
+    await expect(worker.append([logRecord({ requestId: 'late' })])).rejects.toThrow(
+      'the request log worker has stopped',
+    );
   });
 
   it('falls back to memory with one warning when the file cannot be opened', async () => {
@@ -104,7 +123,7 @@ describe('openNodeTelemetry', () => {
     await byDefault.sink.pending?.();
     await byDefault.logWriter?.flush();
     const sqlite = await (byDefault.logStore as NodeLogStore).store();
-    expect(sqlite).toBeInstanceOf(SqliteLogStore);
+    expect(sqlite).toBeInstanceOf(WorkerLogStore);
     expect((await sqlite.query({ limit: 10 })).records.map((record) => record.requestId)).toEqual(['through-the-sink']);
     // A reload that only turns bodies on keeps the same store.
     expect(openNodeTelemetry(config({ bodies: true }), logger).logStore).toBe(byDefault.logStore);

@@ -1,8 +1,8 @@
 import type { Logger } from '../../app-deps.ts';
 import type { AnalyticsQuery, AnalyticsRow, LogPage, LogQuery, LogStore } from '../../state/log-store.ts';
 import { MemoryLogStore } from '../../state/memory/memory-log-store.ts';
-import type { SqliteLogStore } from '../../state/sqlite/sqlite-log-store.ts';
 import type { RequestRecord } from '../../telemetry/request-record.ts';
+import { WorkerLogStore } from './worker-log-store.ts';
 
 export type NodeLogStoreOptions = {
   /** The SQLite file (relative paths from the working directory). */
@@ -13,9 +13,10 @@ export type NodeLogStoreOptions = {
 };
 
 /**
- * Node's default request log: the SQLite file `path`, opened on first use (a gateway that serves nothing, or a
- * `switchboard models` run, leaves no file). A file that cannot be opened or prepared (a read-only directory, a
- * missing one, not a database) never fails the gateway: the log falls back to memory with one warning.
+ * Node's default request log: the SQLite file `path`, kept by a worker thread (`WorkerLogStore`) that starts on first
+ * use (a gateway that serves nothing, or a `switchboard models` run, leaves no file and starts no thread). A file that
+ * cannot be opened or prepared (a read-only directory, a missing one, not a database) never fails the gateway: the
+ * log falls back to memory with one warning.
  */
 export class NodeLogStore implements LogStore {
   private readonly options: NodeLogStoreOptions;
@@ -42,31 +43,30 @@ export class NodeLogStore implements LogStore {
     return (await this.store()).deleteOlderThan(cutoff);
   }
 
-  /** The store in use once opened: SQLite, or memory after a fallback. */
+  /** The store in use once opened: the worker's SQLite file, or memory after a fallback. */
   store(): Promise<LogStore> {
     this.opened ??= this.open();
     return this.opened;
   }
 
+  /** Closes the file (after the writes already sent) and stops the worker; a store never opened stays unopened. */
+  async close(): Promise<void> {
+    const opened = this.opened;
+    if (!opened) return;
+    const store = await opened;
+    if (store instanceof WorkerLogStore) await store.close();
+  }
+
   private async open(): Promise<LogStore> {
     const { path, maxEntries, logger } = this.options;
-    let sqlite: SqliteLogStore | undefined;
     try {
-      // Loaded on first use: the SQLite client costs ~25 MB, which a gateway that has served nothing need not pay.
-      const { SqliteLogStore } = await import('../../state/sqlite/sqlite-log-store.ts');
-      sqlite = SqliteLogStore.open(`file:${path}`);
-      await sqlite.whenReady();
+      const store = await WorkerLogStore.start(path);
       logger.info('request_log_opened', { backend: 'sqlite', path });
-      return sqlite;
+      return store;
     } catch (error) {
-      try {
-        sqlite?.close();
-      } catch {
-        // Nothing more to release.
-      }
       logger.warn('request_log_sqlite_unavailable', {
         path,
-        error: String(error),
+        error: error instanceof Error ? error.message : String(error),
         fallback: 'memory',
         note: 'the request log is kept in memory (lost on restart); set telemetry.log.path to a writable file',
       });

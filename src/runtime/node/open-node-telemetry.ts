@@ -12,6 +12,9 @@ const metrics = new GatewayMetrics();
 /** The request log of the running config, kept across reloads while `telemetry.log` is unchanged. */
 let openLog: { fingerprint: string; store: LogStore } | undefined;
 
+/** How long a request log replaced by a reload stays open for the records its last requests still write. */
+const REPLACED_LOG_GRACE_MS = 60_000;
+
 /**
  * Node telemetry: metrics, the request log (by default the SQLite file `telemetry.log.path`, falling back to memory
  * when it cannot be opened; or memory), OTLP traces when configured, the access log. The log store and the metrics
@@ -33,10 +36,24 @@ function logStoreFor(log: GatewayConfig['telemetry']['log'], logger: Logger): Lo
   const backend = log.backend ?? 'sqlite';
   const fingerprint = JSON.stringify({ backend, path: log.path, maxEntries: log.maxEntries });
   if (openLog?.fingerprint === fingerprint) return openLog.store;
+  if (openLog) closeLater(openLog.store);
   const store =
     backend === 'sqlite'
       ? new NodeLogStore({ path: log.path, maxEntries: log.maxEntries, logger })
       : new MemoryLogStore({ maxEntries: log.maxEntries });
   openLog = { fingerprint, store };
   return store;
+}
+
+/** Closes the request log of the running config (at shutdown, after the telemetry flush). */
+export async function closeNodeLogStore(): Promise<void> {
+  const store = openLog?.store;
+  openLog = undefined;
+  if (store instanceof NodeLogStore) await store.close();
+}
+
+function closeLater(store: LogStore): void {
+  if (!(store instanceof NodeLogStore)) return;
+  const timer = setTimeout(() => void store.close().catch(() => undefined), REPLACED_LOG_GRACE_MS);
+  timer.unref();
 }

@@ -5,6 +5,7 @@ import { createApp } from '../../app.ts';
 import type { AppDeps, Logger } from '../../app-deps.ts';
 import type { GatewayConfig } from '../../config/gateway-config.ts';
 import { closeNodeStateStores, createNodeDeps } from './create-node-deps.ts';
+import { closeNodeLogStore } from './open-node-telemetry.ts';
 
 export type RunningGateway = {
   url: string;
@@ -87,6 +88,7 @@ export async function serveNode(config: GatewayConfig, logger: Logger): Promise<
       // The last requests' records: delivered to the sinks and written now, not at the next batch (bounded).
       await new Promise((resolve) => setImmediate(resolve));
       await Promise.race([deps.telemetry?.flush?.(), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+      await closeNodeLogStore().catch(() => undefined);
       await closeNodeStateStores().catch(() => undefined);
       return { unfinished };
     },
