@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type ChatTarget, type LatencyResult, measureLatencyAtRate, measureThroughput } from './measure-load.ts';
+import {
+  type ChatTarget,
+  type LatencyResult,
+  measureLatencyAtRate,
+  measureThroughput,
+  type ThroughputResult,
+} from './measure-load.ts';
 import { measureStreams, type StreamsResult } from './measure-streams.ts';
 import { type SpawnedServer, spawnServer } from './spawn-server.ts';
 import { formatProfileSummary, type ProfileSummary, summariseCpuProfile } from './summarise-cpu-profile.ts';
@@ -71,6 +77,13 @@ async function main(): Promise<void> {
     '--upstream',
     upstream.url,
   ]);
+  const framework = await start('framework floor', [
+    '--import',
+    'tsx',
+    join(root, 'bench/framework-floor-proxy.ts'),
+    '--upstream',
+    upstream.url,
+  ]);
   const gateway = await startGateway(upstream.url, []);
   await sleep(1000);
   const idle = { floor: floor.stats(), gateway: gateway.stats() };
@@ -92,6 +105,9 @@ async function main(): Promise<void> {
 
   log(`warm-up: ${settings.warmupSeconds} s per target at ${settings.connections} connections`);
   for (const name of names) await measureThroughput(targets[name], settings.connections, settings.warmupSeconds);
+  const frameworkTarget = { url: framework.url, headers, body };
+  await checkAnswers('framework floor', frameworkTarget);
+  await measureThroughput(frameworkTarget, settings.connections, settings.warmupSeconds);
 
   for (const name of names) {
     log(`throughput: ${name}, ${settings.connections} connections, ${settings.throughputSeconds} s`);
@@ -104,6 +120,16 @@ async function main(): Promise<void> {
       cpuPercent: (100 * cpuMs) / (settings.throughputSeconds * 1000),
     };
   }
+  // A reference, not a target: what the gateway's framework costs before the gateway does anything.
+  log(`throughput: framework floor, ${settings.connections} connections, ${settings.throughputSeconds} s`);
+  const frameworkCpuBefore = framework.stats().cpuMs;
+  const frameworkRun = await measureThroughput(frameworkTarget, settings.connections, settings.throughputSeconds);
+  const frameworkFloor = {
+    ...frameworkRun,
+    cpuMsPerRequest: (framework.stats().cpuMs - frameworkCpuBefore) / Math.max(1, frameworkRun.total),
+  };
+  await framework.stop();
+  servers.splice(servers.indexOf(framework), 1);
   for (const name of names) {
     log(
       `latency: ${name}, ${settings.rate} req/s over ${settings.rateConnections} connection(s), ${settings.rateSeconds} s`,
@@ -134,7 +160,7 @@ async function main(): Promise<void> {
   await stopAll();
 
   const loadAfter = loadavg();
-  const report = buildReport(results);
+  const report = buildReport(results, frameworkFloor);
   process.stdout.write(`\n${report.text}\n`);
   process.stdout.write(
     `\nmachine: ${cpus().length} cores; load average (1 min) ${loadBefore[0]?.toFixed(2)} before, ${loadAfter[0]?.toFixed(2)} after (above ~2 the numbers include other work)\n`,
@@ -155,6 +181,7 @@ async function main(): Promise<void> {
     },
     settings,
     results,
+    frameworkFloor,
     overheads: report.overheads,
     checks: report.checks,
     profile: profile && {
@@ -209,7 +236,7 @@ async function startGateway(upstreamUrl: string, nodeArgs: string[]): Promise<Sp
 }
 
 /** One request per target before measuring: a wrong answer would make every number meaningless. */
-async function checkAnswers(name: TargetName, target: ChatTarget): Promise<void> {
+async function checkAnswers(name: string, target: ChatTarget): Promise<void> {
   const response = await fetch(`${target.url}/v1/chat/completions`, {
     method: 'POST',
     headers: target.headers,
@@ -244,7 +271,10 @@ async function profileGateway(upstreamUrl: string, target: ChatTarget): Promise<
   return summariseCpuProfile(file, { top: 40, skipMs: startUpMs });
 }
 
-function buildReport(results: Record<TargetName, TargetResult>) {
+function buildReport(
+  results: Record<TargetName, TargetResult>,
+  frameworkFloor: ThroughputResult & { cpuMsPerRequest: number },
+) {
   const get = (name: TargetName) => results[name] as Required<TargetResult>;
   const { direct, floor, gateway } = { direct: get('direct'), floor: get('floor'), gateway: get('gateway') };
   const diff = (left: LatencyResult, right: LatencyResult) => ({
@@ -321,6 +351,7 @@ function buildReport(results: Record<TargetName, TargetResult>) {
     `  gateway - floor   ${ms(overheads.gatewayMinusFloor.p50Ms)} / ${ms(overheads.gatewayMinusFloor.p99Ms)}`,
     `  x-switchboard-overhead-ms (gateway's own): ${reported ? `${ms(reported.p50Ms)} / ${ms(reported.p99Ms)} over ${reported.samples} answers` : 'not sent'}`,
     `throughput ratios: gateway/floor ${overheads.throughputGatewayOverFloor.toFixed(2)}, gateway/direct ${overheads.throughputGatewayOverDirect.toFixed(2)}, floor/direct ${overheads.throughputFloorOverDirect.toFixed(2)}`,
+    `framework floor (Hono on @hono/node-server + the gateway's upstream client; parse, forward, answer): ${frameworkFloor.requestsPerSecond.toFixed(0)} req/s, ${frameworkFloor.cpuMsPerRequest.toFixed(3)} ms CPU per request, ${(frameworkFloor.requestsPerSecond / floor.throughput.requestsPerSecond).toFixed(2)} of the floor's throughput (a reference, not a target)`,
     '',
     'targets:',
     ...checks.map(
