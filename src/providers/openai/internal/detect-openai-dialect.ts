@@ -19,10 +19,19 @@ export function detectOpenAIDialect(provider: Pick<ProviderDefinition, 'baseUrl'
   return 'openai';
 }
 
+/** Hosts by base URL: a provider's URL comes from config, so each is parsed once, not on every call. */
+const hosts = new Map<string, string>();
+
 function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return '';
+  let host = hosts.get(url);
+  if (host === undefined) {
+    try {
+      host = new URL(url).hostname.toLowerCase();
+    } catch {
+      host = '';
+    }
+    if (hosts.size >= 1_000) hosts.clear();
+    hosts.set(url, host);
   }
+  return host;
 }
