@@ -35,20 +35,25 @@ export function modelsRoute(deps: AppDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   const startedAt = Math.floor(deps.now() / 1000);
 
+  // Built once per app: they depend on the config alone, which a reload replaces together with the app.
   /** Context lengths the config declares for `auto`'s models, by model id. */
-  const configuredContext = (): Map<string, number> =>
-    new Map(
-      (deps.config.auto?.models ?? []).flatMap((entry) =>
-        entry.contextLength === undefined ? [] : [[entry.model, entry.contextLength] as const],
-      ),
-    );
+  const configuredContexts = new Map(
+    (deps.config.auto?.models ?? []).flatMap((entry) =>
+      entry.contextLength === undefined ? [] : [[entry.model, entry.contextLength] as const],
+    ),
+  );
 
   /** The gateway's own routed names: groups, then `auto` (unless a group is named so). */
-  const routedNames = (): OpenAIModel[] => {
-    const names = Object.keys(deps.config.groups);
-    if (deps.config.auto && !Object.hasOwn(deps.config.groups, 'auto')) names.push('auto');
-    return names.map((id) => ({ id, object: 'model', created: startedAt, owned_by: 'switchboard', kind: 'chat' }));
-  };
+  const ownNames = Object.keys(deps.config.groups);
+  if (deps.config.auto && !Object.hasOwn(deps.config.groups, 'auto')) ownNames.push('auto');
+  const ownEntries: OpenAIModel[] = ownNames.map((id) => ({
+    id,
+    object: 'model',
+    created: startedAt,
+    owned_by: 'switchboard',
+    kind: 'chat',
+  }));
+  const shadowed = new Set(ownNames);
 
   const toOpenAI = (model: CatalogModel, contexts: Map<string, number>): OpenAIModel => {
     const entry: OpenAIModel = {
@@ -70,14 +75,11 @@ export function modelsRoute(deps: AppDeps): Hono<GatewayEnv> {
 
   /** Every entry, in listing order. */
   const listing = (): OpenAIModel[] => {
-    const own = routedNames();
-    const shadowed = new Set(own.map((entry) => entry.id));
-    const contexts = configuredContext();
     const catalog = deps.catalog
       .models()
       .filter((model) => !shadowed.has(model.id))
-      .map((model) => toOpenAI(model, contexts));
-    return [...own, ...catalog];
+      .map((model) => toOpenAI(model, configuredContexts));
+    return [...ownEntries, ...catalog];
   };
 
   const isAnthropic = (c: { req: { header: (name: string) => string | undefined } }) =>
@@ -91,9 +93,9 @@ export function modelsRoute(deps: AppDeps): Hono<GatewayEnv> {
   });
   app.get('/v1/models/:id{.+}', (c) => {
     const id = c.req.param('id');
-    const own = routedNames().find((candidate) => candidate.id === id);
+    const own = ownEntries.find((candidate) => candidate.id === id);
     const listed = own ? undefined : deps.catalog.models().find((candidate) => candidate.id === id);
-    const model = own ?? (listed ? toOpenAI(listed, configuredContext()) : undefined);
+    const model = own ?? (listed ? toOpenAI(listed, configuredContexts) : undefined);
     if (!model) {
       throw new GatewayError({
         status: 404,
