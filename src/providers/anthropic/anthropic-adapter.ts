@@ -61,17 +61,13 @@ export const anthropicAdapter: ProviderAdapter = {
       return {
         stream: false,
         response: convertFromAnthropicResponse(await readUpstreamJson(response, provider.id), defaults),
-        get headers() {
-          return response.headers;
-        },
+        headers: response.headers,
       };
     }
     return {
       stream: true,
       chunks: upstreamChunks(response, provider.id, context.signal, anthropicStreamToChunks(defaults)),
-      get headers() {
-        return response.headers;
-      },
+      headers: response.headers,
     };
   },
 

@@ -66,17 +66,13 @@ export const geminiAdapter: ProviderAdapter = {
       return {
         stream: false,
         response: convertFromGeminiResponse(await readUpstreamJson(response, provider.id), defaults),
-        get headers() {
-          return response.headers;
-        },
+        headers: response.headers,
       };
     }
     return {
       stream: true,
       chunks: upstreamChunks(response, provider.id, context.signal, geminiStreamToChunks(defaults)),
-      get headers() {
-        return response.headers;
-      },
+      headers: response.headers,
     };
   },
 

@@ -58,17 +58,13 @@ export const openAIAdapter: ProviderAdapter = {
       return {
         stream: false,
         response: convertFromOpenAIResponse(await readUpstreamJson(response, provider.id), defaults),
-        get headers() {
-          return response.headers;
-        },
+        headers: response.headers,
       };
     }
     return {
       stream: true,
       chunks: upstreamChunks(response, provider.id, context.signal, openAIStreamToChunks(defaults)),
-      get headers() {
-        return response.headers;
-      },
+      headers: response.headers,
     };
   },
 
