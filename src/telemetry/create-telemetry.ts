@@ -26,8 +26,10 @@ export type TelemetryOptions = {
   logStore?: LogStore;
   /** Reuse metrics across config reloads so counters do not restart (absent: new ones). */
   metrics?: GatewayMetrics;
-  /** Log writer batching (tests shorten it). */
+  /** Log writer and trace exporter batching (tests shorten it). */
   flushIntervalMs?: number;
+  /** The request log's batching alone, for a store that takes small batches cheaply (`flushIntervalMs` wins). */
+  logFlushIntervalMs?: number;
 };
 
 /** Builds the telemetry a runtime hands to `AppDeps` from the `telemetry` config section. */
@@ -37,11 +39,12 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   const sinks: TelemetrySink[] = [metrics];
   const telemetry: Telemetry = { sink: metrics, metrics };
   if (options.logStore) {
+    const logFlushIntervalMs = options.flushIntervalMs ?? options.logFlushIntervalMs;
     const logWriter = new RequestLogWriter(options.logStore, {
       logger,
       now: options.now,
       retentionMs: config.log.retentionDays * 86_400_000,
-      ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
+      ...(logFlushIntervalMs === undefined ? {} : { flushIntervalMs: logFlushIntervalMs }),
     });
     sinks.push(logWriter);
     telemetry.logStore = options.logStore;
