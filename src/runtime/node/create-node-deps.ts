@@ -8,6 +8,7 @@ import { GuardedStores } from '../../state/guarded-stores.ts';
 import type { KeyValueStore } from '../../state/key-value-store.ts';
 import { MemoryCounterStore } from '../../state/memory/memory-counter-store.ts';
 import { MemoryKeyValueStore } from '../../state/memory/memory-key-value-store.ts';
+import { closeAfterReload } from './close-after-reload.ts';
 import { createNodeFetch } from './create-node-fetch.ts';
 import { openNodeTelemetry } from './open-node-telemetry.ts';
 
@@ -49,9 +50,6 @@ type StateStores = { keyValue: KeyValueStore; counters: CounterStore };
 /** The SQLite or Redis stores of the running config: kept across reloads while `config.state` is unchanged. */
 let openState: { fingerprint: string; stores: StateStores; close: () => Promise<void> } | undefined;
 
-/** How long a replaced store stays open for requests still running on the previous config. */
-const REPLACED_STORE_GRACE_MS = 60_000;
-
 /**
  * Memory: fresh stores per deps (one process, nothing to share). SQLite and Redis: one connection per process, reused
  * by reloads, behind `GuardedStores` (the fail mode; `healthy` and `failures` for metrics).
@@ -61,7 +59,7 @@ async function stateStoresFor(state: GatewayConfig['state'], logger: Logger): Pr
   const fingerprint = JSON.stringify(state);
   if (openState?.fingerprint === fingerprint) return openState.stores;
   const previous = openState;
-  if (previous) setTimeout(() => void previous.close().catch(() => undefined), REPLACED_STORE_GRACE_MS).unref();
+  if (previous) closeAfterReload(() => previous.close());
   const backend =
     state.backend === 'sqlite'
       ? (await import('../../state/sqlite/open-sqlite-stores.ts')).openSqliteStores({ path: state.path })

@@ -4,6 +4,7 @@ import type { LogStore } from '../../state/log-store.ts';
 import { MemoryLogStore } from '../../state/memory/memory-log-store.ts';
 import { createTelemetry, type Telemetry } from '../../telemetry/create-telemetry.ts';
 import { GatewayMetrics } from '../../telemetry/gateway-metrics.ts';
+import { closeAfterReload } from './close-after-reload.ts';
 import { NodeLogStore } from './node-log-store.ts';
 
 /** One metrics registry per process: a config reload keeps counting where it was (no counter reset). */
@@ -14,9 +15,6 @@ let openLog: { fingerprint: string; store: LogStore } | undefined;
 
 /** How often records are handed to the SQLite request log's worker thread. */
 const NODE_LOG_FLUSH_INTERVAL_MS = 50;
-
-/** How long a request log replaced by a reload stays open for the records its last requests still write. */
-const REPLACED_LOG_GRACE_MS = 60_000;
 
 /**
  * Node telemetry: metrics, the request log (by default the SQLite file `telemetry.log.path`, falling back to memory
@@ -45,7 +43,8 @@ function logStoreFor(log: GatewayConfig['telemetry']['log'], logger: Logger): Lo
   const backend = log.backend ?? 'sqlite';
   const fingerprint = JSON.stringify({ backend, path: log.path, maxEntries: log.maxEntries });
   if (openLog?.fingerprint === fingerprint) return openLog.store;
-  if (openLog) closeLater(openLog.store);
+  const replaced = openLog?.store;
+  if (replaced instanceof NodeLogStore) closeAfterReload(() => replaced.close());
   const store =
     backend === 'sqlite'
       ? new NodeLogStore({ path: log.path, maxEntries: log.maxEntries, logger })
@@ -59,10 +58,4 @@ export async function closeNodeLogStore(): Promise<void> {
   const store = openLog?.store;
   openLog = undefined;
   if (store instanceof NodeLogStore) await store.close();
-}
-
-function closeLater(store: LogStore): void {
-  if (!(store instanceof NodeLogStore)) return;
-  const timer = setTimeout(() => void store.close().catch(() => undefined), REPLACED_LOG_GRACE_MS);
-  timer.unref();
 }
