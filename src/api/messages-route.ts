@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
-import { GatewayError } from '../canonical/index.ts';
+import { GatewayError, streamFailure } from '../canonical/index.ts';
 import type { Candidate } from '../catalog/model-catalog.ts';
 import { toAnthropicErrorBody } from '../middleware/error-handler.ts';
 import { readJsonBody } from '../middleware/read-json-body.ts';
@@ -75,7 +75,7 @@ export function messagesRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv> 
       first: answer.first,
       rest: answer.rest,
       writer: chunksToAnthropicEvents({ id, model: request.model, generateToolId: () => deps.generateId('toolu_') }),
-      errorBody: (error) => toAnthropicErrorBody(asStreamError(error), c.get('requestId')),
+      errorBody: (error) => toAnthropicErrorBody(streamFailure(error), c.get('requestId')),
       onEnd: ({ error }) => logStreamFailure(deps, c.get('requestId'), run.candidate.provider.id, error),
     });
     return new Response(stream, { status: 200, headers });
@@ -164,7 +164,7 @@ async function forwardNatively(
   const stream = relayAnthropicStream({
     head: answer.head,
     rest: answer.rest,
-    errorBody: (error) => toAnthropicErrorBody(asStreamError(error), requestId),
+    errorBody: (error) => toAnthropicErrorBody(streamFailure(error), requestId),
     onEnd: ({ error }) => logStreamFailure(deps, requestId, run.candidate.provider.id, error),
   });
   return new Response(hold.meter(stream, streamUsageTap('anthropic-messages'), origin), { status: 200, headers });
@@ -198,15 +198,4 @@ async function readCommitted(response: Response, candidate: Candidate, stream: b
     return { stream: false, bytes: new Uint8Array(await response.arrayBuffer()), contentType };
   }
   return { stream: true, ...(await readAnthropicStreamHead(response.body, candidate.provider)) };
-}
-
-/** An error after the stream started, as the `GatewayError` its `event: error` describes. */
-function asStreamError(error: unknown): GatewayError {
-  if (error instanceof GatewayError) return error;
-  return new GatewayError({
-    status: 502,
-    type: 'upstream_error',
-    code: 'stream_failed',
-    message: 'The upstream stream failed.',
-  });
 }

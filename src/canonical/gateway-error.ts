@@ -65,6 +65,20 @@ export function defaultTypeForStatus(status: number): GatewayErrorType {
   return 'invalid_request_error';
 }
 
+/**
+ * What a stream that fails after its first byte reports in its closing error event: the `GatewayError` it failed
+ * with, or a generic 502 for anything else (a bug, a broken body) whose message must not reach the client.
+ */
+export function streamFailure(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  return new GatewayError({
+    status: 502,
+    type: 'upstream_error',
+    code: 'stream_failed',
+    message: 'The upstream stream failed.',
+  });
+}
+
 export function isGatewayError(value: unknown): value is GatewayError {
   return value instanceof GatewayError;
 }

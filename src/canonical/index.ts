@@ -3,6 +3,12 @@ export type * from './chat-response.ts';
 export type { OpenAIErrorBody } from './error-body.ts';
 export { toOpenAIErrorBody } from './error-body.ts';
 export type { FinishReason } from './finish-reason.ts';
-export { defaultTypeForStatus, GatewayError, isGatewayError, isRetryableStatus } from './gateway-error.ts';
+export {
+  defaultTypeForStatus,
+  GatewayError,
+  isGatewayError,
+  isRetryableStatus,
+  streamFailure,
+} from './gateway-error.ts';
 export { parseChatRequest } from './parse-chat-request.ts';
 export type { Usage } from './usage.ts';

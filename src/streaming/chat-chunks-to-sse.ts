@@ -1,5 +1,5 @@
 import type { ChatCompletionChunk } from '../canonical/index.ts';
-import { GatewayError, toOpenAIErrorBody } from '../canonical/index.ts';
+import { streamFailure, toOpenAIErrorBody } from '../canonical/index.ts';
 import { SSE_DONE } from './encode-sse-event.ts';
 import type { ChunkReader } from './observe-chunk-reader.ts';
 
@@ -56,16 +56,7 @@ export function chatChunksToSse(options: ChatSseOptions): ReadableStream<Uint8Ar
           }
         }
       } catch (error) {
-        const gatewayError =
-          error instanceof GatewayError
-            ? error
-            : new GatewayError({
-                status: 502,
-                type: 'upstream_error',
-                code: 'stream_failed',
-                message: 'The upstream stream failed.',
-              });
-        controller.enqueue(encoder.encode(`data: ${JSON.stringify(toOpenAIErrorBody(gatewayError))}\n\n`));
+        controller.enqueue(encoder.encode(`data: ${JSON.stringify(toOpenAIErrorBody(streamFailure(error)))}\n\n`));
         controller.close();
         end({ error });
       }

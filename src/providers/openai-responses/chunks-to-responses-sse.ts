@@ -1,5 +1,5 @@
 import type { ChatCompletionChunk } from '../../canonical/index.ts';
-import { GatewayError } from '../../canonical/index.ts';
+import { streamFailure } from '../../canonical/index.ts';
 import { formatSseEvent } from '../../streaming/encode-sse-event.ts';
 import type { ChunkReader } from '../../streaming/observe-chunk-reader.ts';
 import type { ResponsesEventBuilder } from './chunks-to-responses-events.ts';
@@ -31,7 +31,7 @@ export function chunksToResponsesSse(options: ResponsesSseOptions): ReadableStre
   const encode = (events: ResponsesStreamEvent[]): Uint8Array =>
     encoder.encode(events.map((event) => formatSseEvent({ event: event.type, data: JSON.stringify(event) })).join(''));
   const failWith = (controller: ReadableStreamDefaultController<Uint8Array>, error: unknown) => {
-    controller.enqueue(encode(options.builder.fail(asGatewayError(error))));
+    controller.enqueue(encode(options.builder.fail(streamFailure(error))));
     controller.close();
     end({ error });
     void options.rest.cancel().catch(() => undefined);
@@ -71,15 +71,5 @@ export function chunksToResponsesSse(options: ResponsesSseOptions): ReadableStre
       end({ cancelled: true });
       await options.rest.cancel(reason).catch(() => undefined);
     },
-  });
-}
-
-function asGatewayError(error: unknown): GatewayError {
-  if (error instanceof GatewayError) return error;
-  return new GatewayError({
-    status: 502,
-    type: 'upstream_error',
-    code: 'stream_failed',
-    message: 'The upstream stream failed.',
   });
 }
