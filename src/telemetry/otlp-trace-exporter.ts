@@ -1,4 +1,5 @@
 import type { Logger } from '../app-deps.ts';
+import { FlushSchedule } from './flush-schedule.ts';
 import { type OtlpSpan, recordToOtlpSpans } from './record-to-otlp-spans.ts';
 import type { RequestRecord, TelemetrySink } from './request-record.ts';
 
@@ -32,7 +33,7 @@ export class OtlpTraceExporter implements TelemetrySink {
   private readonly maxBatch: number;
   private readonly maxQueued: number;
   private queue: RequestRecord[] = [];
-  private scheduled: { timer: ReturnType<typeof setTimeout>; done: Promise<void>; resolve: () => void } | undefined;
+  private readonly schedule = new FlushSchedule(() => this.flush());
   private sending: Promise<void> = Promise.resolve();
   private failing = false;
 
@@ -48,28 +49,15 @@ export class OtlpTraceExporter implements TelemetrySink {
   record(record: RequestRecord): void {
     this.queue.push(record);
     if (this.queue.length > this.maxQueued) this.queue.shift();
-    if (this.scheduled) return;
-    const delay = this.queue.length >= this.maxBatch ? 0 : this.flushIntervalMs;
-    let resolveDone: () => void = () => undefined;
-    const done = new Promise<void>((resolve) => {
-      resolveDone = resolve;
-    });
-    const timer = setTimeout(() => void this.flush(), delay);
-    (timer as { unref?: () => void }).unref?.();
-    this.scheduled = { timer, done, resolve: resolveDone };
+    this.schedule.request(this.queue.length >= this.maxBatch ? 0 : this.flushIntervalMs);
   }
 
   pending(): Promise<void> | undefined {
-    return this.scheduled?.done;
+    return this.schedule.pending();
   }
 
   /** Sends everything queued now (the scheduled send, if any, is this one: its waiters resolve with it). */
   flush(): Promise<void> {
-    const scheduled = this.scheduled;
-    if (scheduled) {
-      clearTimeout(scheduled.timer);
-      this.scheduled = undefined;
-    }
     const records = this.queue;
     this.queue = [];
     this.sending = this.sending.then(async () => {
@@ -77,7 +65,7 @@ export class OtlpTraceExporter implements TelemetrySink {
         await this.send(records.slice(index, index + this.maxBatch));
       }
     });
-    if (scheduled) void this.sending.then(scheduled.resolve);
+    this.schedule.takeOver(this.sending);
     return this.sending;
   }
 

@@ -1,5 +1,6 @@
 import type { Logger } from '../app-deps.ts';
 import type { LogStore } from '../state/log-store.ts';
+import { FlushSchedule } from './flush-schedule.ts';
 import type { RequestRecord, TelemetrySink } from './request-record.ts';
 
 export type RequestLogWriterOptions = {
@@ -32,7 +33,7 @@ export class RequestLogWriter implements TelemetrySink {
   private readonly retentionMs: number | undefined;
   private readonly sweepIntervalMs: number;
   private buffer: RequestRecord[] = [];
-  private scheduled: { timer: ReturnType<typeof setTimeout>; done: Promise<void>; resolve: () => void } | undefined;
+  private readonly schedule = new FlushSchedule(() => this.flush());
   private writing: Promise<void> = Promise.resolve();
   private lastSweepAt = Number.NEGATIVE_INFINITY;
   private droppedSinceWarning = 0;
@@ -54,21 +55,15 @@ export class RequestLogWriter implements TelemetrySink {
       this.buffer.shift();
       this.droppedSinceWarning++;
     }
-    if (this.buffer.length >= this.maxBatch) this.schedule(0);
-    else this.schedule(this.flushIntervalMs);
+    this.schedule.request(this.buffer.length >= this.maxBatch ? 0 : this.flushIntervalMs);
   }
 
   pending(): Promise<void> | undefined {
-    return this.scheduled?.done;
+    return this.schedule.pending();
   }
 
   /** Writes everything buffered now; resolves when it is in the store (or its write failed and was logged). */
   flush(): Promise<void> {
-    const scheduled = this.scheduled;
-    if (scheduled) {
-      clearTimeout(scheduled.timer);
-      this.scheduled = undefined;
-    }
     const batches: RequestRecord[][] = [];
     while (this.buffer.length > 0) batches.push(this.buffer.splice(0, this.maxBatch));
     const dropped = this.droppedSinceWarning;
@@ -78,30 +73,8 @@ export class RequestLogWriter implements TelemetrySink {
       for (const batch of batches) await this.write(batch);
       await this.sweepIfDue();
     });
-    if (scheduled) void this.writing.then(scheduled.resolve);
+    this.schedule.takeOver(this.writing);
     return this.writing;
-  }
-
-  /** Flushes only when nothing is scheduled sooner; a full batch moves an interval flush forward. */
-  private schedule(delayMs: number): void {
-    if (this.scheduled && delayMs > 0) return;
-    let scheduled = this.scheduled;
-    if (scheduled) clearTimeout(scheduled.timer);
-    else {
-      let resolve: () => void = () => undefined;
-      const done = new Promise<void>((settle) => {
-        resolve = settle;
-      });
-      scheduled = { timer: undefined as unknown as ReturnType<typeof setTimeout>, done, resolve };
-      this.scheduled = scheduled;
-    }
-    const current = scheduled;
-    current.timer = setTimeout(() => {
-      if (this.scheduled === current) this.scheduled = undefined;
-      void this.flush().then(current.resolve);
-    }, delayMs);
-    // On Node the timer must not hold the process open (Workers' timers have no unref).
-    (current.timer as { unref?: () => void }).unref?.();
   }
 
   private async write(batch: RequestRecord[]): Promise<void> {
