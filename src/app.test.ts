@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { offlineDeps } from '../test/support/offline-deps.ts';
 import { createApp } from './app.ts';
-import { type AppDeps, createProviderHealth, type Logger } from './app-deps.ts';
+import type { Logger } from './app-deps.ts';
 import type { ChatCompletion, ChatRequest } from './canonical/index.ts';
 import { GatewayError } from './canonical/index.ts';
-import { ModelCatalog } from './catalog/model-catalog.ts';
 import { parseGatewayConfig } from './config/parse-gateway-config.ts';
 import type { ProviderAdapter } from './providers/provider-adapter.ts';
-import { MemoryCounterStore } from './state/memory/memory-counter-store.ts';
-import { MemoryKeyValueStore } from './state/memory/memory-key-value-store.ts';
 
 const gatewayKey = 'sk-gw-app-test-0001';
 
@@ -58,28 +56,8 @@ function gateway(options: { keys?: string[]; bodyLimitBytes?: number; behaviour?
     }),
     {},
   );
-  const catalog = new ModelCatalog({
-    providers: config.providers,
-    adapters: { openai: adapter, anthropic: undefined, gemini: undefined },
-    fetch: (() => Promise.reject(new Error('offline'))) as typeof fetch,
-    now: Date.now,
-    generateId: (prefix) => `${prefix}generated`,
-    ttlMs: 600_000,
-    discoveryTimeoutMs: 1_000,
-  });
-  let counter = 0;
-  const stores = { keyValue: new MemoryKeyValueStore(), counters: new MemoryCounterStore() };
-  const deps: AppDeps = {
-    config,
-    catalog,
-    health: createProviderHealth(config, Date.now, stores.keyValue),
-    stores,
-    fetch: (() => Promise.reject(new Error('offline'))) as typeof fetch,
-    now: Date.now,
-    generateId: (prefix) => `${prefix}${++counter}`,
-    logger,
-  };
-  return { app: createApp(deps), catalog, logged, seen };
+  const deps = offlineDeps(config, adapter, { logger });
+  return { app: createApp(deps), catalog: deps.catalog, logged, seen };
 }
 
 const authorized = { authorization: `Bearer ${gatewayKey}` };

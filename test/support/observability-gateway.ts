@@ -1,16 +1,14 @@
 import { createApp } from '../../src/app.ts';
-import { type AppDeps, createProviderHealth, type Logger, telemetryDeps } from '../../src/app-deps.ts';
+import { type AppDeps, type Logger, telemetryDeps } from '../../src/app-deps.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../../src/canonical/index.ts';
 import { GatewayError } from '../../src/canonical/index.ts';
-import { ModelCatalog } from '../../src/catalog/model-catalog.ts';
 import { parseGatewayConfig } from '../../src/config/parse-gateway-config.ts';
 import type { ProviderAdapter } from '../../src/providers/provider-adapter.ts';
 import type { LogStore } from '../../src/state/log-store.ts';
-import { MemoryCounterStore } from '../../src/state/memory/memory-counter-store.ts';
-import { MemoryKeyValueStore } from '../../src/state/memory/memory-key-value-store.ts';
 import { MemoryLogStore } from '../../src/state/memory/memory-log-store.ts';
 import { createTelemetry, type Telemetry } from '../../src/telemetry/create-telemetry.ts';
 import type { TelemetrySink } from '../../src/telemetry/request-record.ts';
+import { offlineDeps } from './offline-deps.ts';
 
 export const gatewayKey = 'sk-gw-observability-01';
 export const adminKey = 'sk-admin-observability-0001';
@@ -125,15 +123,6 @@ export function observabilityGateway(
     }),
     {},
   );
-  const catalog = new ModelCatalog({
-    providers: config.providers,
-    adapters: { openai: adapter, anthropic: undefined, gemini: undefined },
-    fetch: (() => Promise.reject(new Error('offline'))) as typeof fetch,
-    now: Date.now,
-    generateId: (prefix) => `${prefix}generated`,
-    ttlMs: 600_000,
-    discoveryTimeoutMs: 1_000,
-  });
   const telemetry = createTelemetry({
     config: config.telemetry,
     logger,
@@ -154,19 +143,7 @@ export function observabilityGateway(
       pending: () => inner.pending?.(),
     };
   }
-  let counter = 0;
-  const stores = { keyValue: new MemoryKeyValueStore(), counters: new MemoryCounterStore() };
-  const deps: AppDeps = {
-    config,
-    catalog,
-    health: createProviderHealth(config, Date.now, stores.keyValue),
-    stores,
-    fetch: (() => Promise.reject(new Error('offline'))) as typeof fetch,
-    now: Date.now,
-    generateId: (prefix) => `${prefix}${++counter}`,
-    logger,
-    ...telemetryDeps(telemetry),
-  };
+  const deps = offlineDeps(config, adapter, { logger, ...telemetryDeps(telemetry) });
   const settle = async () => {
     for (let round = 0; round < 20; round++) {
       const pending = telemetry.sink.pending?.();

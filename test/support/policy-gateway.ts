@@ -1,12 +1,9 @@
 import { createApp } from '../../src/app.ts';
-import { type AppDeps, createProviderHealth } from '../../src/app-deps.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Usage } from '../../src/canonical/index.ts';
-import { ModelCatalog } from '../../src/catalog/model-catalog.ts';
 import { parseGatewayConfig } from '../../src/config/parse-gateway-config.ts';
 import type { ProviderAdapter } from '../../src/providers/provider-adapter.ts';
-import { MemoryCounterStore } from '../../src/state/memory/memory-counter-store.ts';
-import { MemoryKeyValueStore } from '../../src/state/memory/memory-key-value-store.ts';
 import type { RequestRecord } from '../../src/telemetry/request-record.ts';
+import { offlineDeps } from './offline-deps.ts';
 
 export const staticKey = 'sk-gw-policy-test-0001';
 export const adminKey = 'admin-key-for-policy-tests-0001';
@@ -80,29 +77,13 @@ export function policyGateway(config: Record<string, unknown> = {}, upstream: Up
     }),
     {},
   );
-  const catalog = new ModelCatalog({
-    providers: parsed.providers,
-    adapters: { openai: adapter, anthropic: undefined, gemini: undefined },
-    fetch: (() => Promise.reject(new Error('offline'))) as typeof fetch,
-    now: Date.now,
-    generateId: (prefix) => `${prefix}generated`,
-    ttlMs: 600_000,
-    discoveryTimeoutMs: 1_000,
-  });
-  const stores = { keyValue: new MemoryKeyValueStore(), counters: new MemoryCounterStore() };
   const settling: Array<Promise<unknown>> = [];
-  const deps: AppDeps = {
-    config: parsed,
-    catalog,
-    health: createProviderHealth(parsed, Date.now, stores.keyValue),
-    stores,
-    fetch: (() => Promise.reject(new Error('offline'))) as typeof fetch,
-    now: Date.now,
+  const deps = offlineDeps(parsed, adapter, {
+    // One counter for the adapter's answers and the gateway's ids, as the tests have always numbered them.
     generateId: (prefix) => `${prefix}${++counter}`,
-    logger: { info() {}, warn() {}, error() {} },
     telemetry: { record: (record) => records.push(record) },
     waitUntil: (work) => settling.push(work),
-  };
+  });
   const app = createApp(deps);
   const admin = (path: string, init: { method?: string; body?: unknown } = {}) =>
     app.request(path, {
@@ -129,5 +110,5 @@ export function policyGateway(config: Record<string, unknown> = {}, upstream: Up
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
   };
-  return { app, deps, stores, calls, records, admin, chat, createKey, settled, staticKey };
+  return { app, deps, stores: deps.stores, calls, records, admin, chat, createKey, settled, staticKey };
 }
