@@ -15,7 +15,7 @@ import { RateLimiter, type RateReservation } from './rate-limiter.ts';
  * later requests skip it like any parked provider. Tokens are settled to the real usage when the answer (or the
  * stream) ends.
  */
-export function withProviderLimits(candidate: Candidate, config: GatewayConfig, limiter: RateLimiter): Candidate {
+function withProviderLimits(candidate: Candidate, config: GatewayConfig, limiter: RateLimiter): Candidate {
   const limits = config.limits.providers[candidate.provider.id];
   if (!limits) return candidate;
   const inner = candidate.adapter;
@@ -101,12 +101,48 @@ function settleAtEnd(
   });
 }
 
+/** A config's wrapped adapters over one counter store and clock: built once, not on every request. */
+type Wrapping = {
+  now: () => number;
+  limiter: RateLimiter;
+  /** By the adapter wrapped, then the provider id: the candidates of a provider share its quota. */
+  adapters: WeakMap<ProviderAdapter, Map<string, ProviderAdapter>>;
+};
+const wrappings = new WeakMap<GatewayConfig, WeakMap<CounterStore, Wrapping>>();
+
 /** `withProviderLimits` for every candidate (those of providers without `limits` come back unchanged). */
 export function applyProviderLimits(
   deps: { config: GatewayConfig; stores: { counters: CounterStore }; now: () => number },
   candidates: Candidate[],
 ): Candidate[] {
   if (Object.keys(deps.config.limits.providers).length === 0) return candidates;
-  const limiter = new RateLimiter(deps.stores.counters, deps.now);
-  return candidates.map((candidate) => withProviderLimits(candidate, deps.config, limiter));
+  const wrapping = wrappingFor(deps);
+  return candidates.map((candidate) => {
+    if (!deps.config.limits.providers[candidate.provider.id]) return candidate;
+    let byProvider = wrapping.adapters.get(candidate.adapter);
+    if (!byProvider) {
+      byProvider = new Map();
+      wrapping.adapters.set(candidate.adapter, byProvider);
+    }
+    let adapter = byProvider.get(candidate.provider.id);
+    if (!adapter) {
+      adapter = withProviderLimits(candidate, deps.config, wrapping.limiter).adapter;
+      byProvider.set(candidate.provider.id, adapter);
+    }
+    return { ...candidate, adapter };
+  });
+}
+
+function wrappingFor(deps: { config: GatewayConfig; stores: { counters: CounterStore }; now: () => number }): Wrapping {
+  let byStore = wrappings.get(deps.config);
+  if (!byStore) {
+    byStore = new WeakMap();
+    wrappings.set(deps.config, byStore);
+  }
+  let wrapping = byStore.get(deps.stores.counters);
+  if (!wrapping || wrapping.now !== deps.now) {
+    wrapping = { now: deps.now, limiter: new RateLimiter(deps.stores.counters, deps.now), adapters: new WeakMap() };
+    byStore.set(deps.stores.counters, wrapping);
+  }
+  return wrapping;
 }
