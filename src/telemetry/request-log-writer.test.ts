@@ -88,4 +88,22 @@ describe('RequestLogWriter', () => {
     await writer.flush();
     expect((await store.query({ limit: 10 })).records.map((record) => record.requestId)).toEqual(['later', 'new']);
   });
+
+  it('leaves the store untouched when a flush has nothing to write, retention sweep included', async () => {
+    const store = new MemoryLogStore();
+    const calls: string[] = [];
+    store.append = async () => {
+      calls.push('append');
+    };
+    store.deleteOlderThan = async () => {
+      calls.push('deleteOlderThan');
+      return 0;
+    };
+    const writer = new RequestLogWriter(store, { logger: capture().logger, retentionMs: 1_000 });
+    await writer.flush();
+    expect(calls).toEqual([]);
+    writer.record(logRecord({ requestId: 'a' }));
+    await writer.flush();
+    expect(calls).toEqual(['append', 'deleteOlderThan']);
+  });
 });

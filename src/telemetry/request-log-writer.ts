@@ -71,7 +71,8 @@ export class RequestLogWriter implements TelemetrySink {
     this.writing = this.writing.then(async () => {
       if (dropped > 0) this.logger.warn('request_log_dropped', { records: dropped, reason: 'buffer full' });
       for (const batch of batches) await this.write(batch);
-      await this.sweepIfDue();
+      // Only with something written: a flush of nothing (a shutdown that served nothing) must not open the store.
+      if (batches.length > 0) await this.sweepIfDue();
     });
     this.schedule.takeOver(this.writing);
     return this.writing;
