@@ -30,6 +30,18 @@ export type AppDeps = {
     readonly failures?: number;
   };
   fetch: typeof fetch;
+  /**
+   * Makes the AbortControllers whose signals go to `fetch` (a request's deadline, a stream attempt's first-byte timer);
+   * absent: the global one. Node's serve path supplies one whose signal dies young (`NodeAbortController`), which only
+   * its own `fetch` has to accept.
+   */
+  createAbortController?: () => AbortController;
+  /**
+   * Calls `onGone` once if the client goes away before its answer ends; returns the function that stops watching.
+   * `env` is the request's Hono bindings. Node watches its response; absent, the core follows the Web request's
+   * `signal` (Workers), which on Node would be one more AbortSignal per request.
+   */
+  watchClient?: (env: unknown, onGone: () => void) => () => void;
   /** Milliseconds since the epoch. */
   now: () => number;
   generateId: (prefix: string) => string;
@@ -45,6 +57,11 @@ export type AppDeps = {
    * app hands the work to the request's own `ctx.waitUntil`.
    */
   waitUntil?: (work: Promise<unknown>) => void;
+  /**
+   * The runtime keeps itself alive for buffered telemetry and flushes it at shutdown (Node): the app then does not ask
+   * the sinks for their pending work on every request, which only a `waitUntil` that must be told needs (Workers).
+   */
+  keepsTelemetryAlive?: boolean;
 };
 
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

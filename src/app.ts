@@ -36,12 +36,15 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   });
   app.use('*', requestId(deps.generateId));
   app.use('*', cors(deps.config.server.corsOrigins));
-  // Telemetry a request left buffered (a log batch, a trace export) is handed to Workers' waitUntil.
-  app.use('*', async (c, next) => {
-    await next();
-    const pending = deps.telemetry?.pending?.();
-    if (pending) runInBackground(deps, c, pending);
-  });
+  // Telemetry a request left buffered (a log batch, a trace export) is handed to Workers' waitUntil. Node keeps
+  // itself alive for it: asking would chain promises on every request that live until the next log flush.
+  if (!deps.keepsTelemetryAlive) {
+    app.use('*', async (c, next) => {
+      await next();
+      const pending = deps.telemetry?.pending?.();
+      if (pending) runInBackground(deps, c, pending);
+    });
+  }
   app.route('/', uiRoute());
   app.route('/', healthRoute(deps));
   app.route('/', metricsRoute(deps));

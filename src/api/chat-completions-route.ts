@@ -15,6 +15,7 @@ import {
   setEventStreamHeaders,
   setOverheadHeader,
 } from './internal/run-chat-request.ts';
+import { watchClientOf } from './internal/watch-client.ts';
 
 /**
  * `POST /v1/chat/completions`: canonical in, any provider, canonical out; JSON or SSE. With `policy`: the key's model
@@ -28,7 +29,10 @@ export function chatCompletionsRoute(deps: AppDeps, policy?: Policy): Hono<Gatew
     const request = parseChatRequest(await readJsonBody(c.req.raw, deps.config.server.bodyLimitBytes));
     if (!policy) {
       return respond(
-        await runChatRequest(deps, request, c.req.raw, { requestId: c.get('requestId') }),
+        await runChatRequest(deps, request, c.req.raw, {
+          requestId: c.get('requestId'),
+          watchClient: watchClientOf(deps, c),
+        }),
         request,
         startedAt,
         c,
@@ -55,6 +59,7 @@ export function chatCompletionsRoute(deps: AppDeps, policy?: Policy): Hono<Gatew
     }
     const run = await runChatRequest(hold.runDeps, request, c.req.raw, {
       requestId: c.get('requestId'),
+      watchClient: watchClientOf(deps, c),
       ...(keyId ? { keyId } : {}),
     });
     run.headers.set('x-switchboard-cache', lookup.mode === 'skip' ? 'skip' : 'miss');

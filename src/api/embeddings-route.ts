@@ -16,6 +16,7 @@ import { guardedAttempt } from './internal/guarded-attempt.ts';
 import { planCandidates } from './internal/plan-candidates.ts';
 import { resolveCandidates } from './internal/resolve-candidates.ts';
 import { runRelayedAttempts } from './internal/run-relayed-attempts.ts';
+import { watchClientOf } from './internal/watch-client.ts';
 
 /**
  * `POST /v1/embeddings` (wire-formats §3): OpenAI's request in, any provider whose format embeds, OpenAI's response
@@ -40,8 +41,12 @@ export function embeddingsRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv
     ).filter((candidate) => candidate.adapter.embeddings !== undefined);
     const hold = await admitInbound(deps, policy, c, 'openai-embeddings', estimateEmbeddingsRequest(request));
     const run = await hold.guard(
-      runRelayedAttempts(deps, candidates, c.req.raw, startedAt, (candidate, signal) =>
-        callUpstream(deps, candidate, request, signal),
+      runRelayedAttempts(
+        deps,
+        candidates,
+        { raw: c.req.raw, watchClient: watchClientOf(deps, c) },
+        startedAt,
+        (candidate, signal) => callUpstream(deps, candidate, request, signal),
       ),
     );
     const { response, usageEstimated } = run.value;

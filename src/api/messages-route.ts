@@ -23,6 +23,7 @@ import { planCandidates } from './internal/plan-candidates.ts';
 import { resolveCandidates } from './internal/resolve-candidates.ts';
 import { runChatRequest, setEventStreamHeaders, setOverheadHeader } from './internal/run-chat-request.ts';
 import { runRelayedAttempts } from './internal/run-relayed-attempts.ts';
+import { type WatchClient, watchClientOf } from './internal/watch-client.ts';
 
 /**
  * `POST /v1/messages` and `POST /v1/messages/count_tokens` (Anthropic Messages API inbound, wire-formats §4).
@@ -50,7 +51,17 @@ export function messagesRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv> 
       const estimate = estimateAnthropicRequest(body, deps.config.limits.defaultMaxTokens);
       const hold = await admitInbound(deps, policy, c, 'anthropic-messages', estimate);
       const call: AnthropicForwardCall = { endpoint: 'messages', body, headers: c.req.raw.headers };
-      return hold.guard(forwardNatively(deps, native, call, c.req.raw, c.get('requestId'), startedAt, hold));
+      return hold.guard(
+        forwardNatively(
+          deps,
+          native,
+          call,
+          { raw: c.req.raw, watchClient: watchClientOf(deps, c) },
+          c.get('requestId'),
+          startedAt,
+          hold,
+        ),
+      );
     }
 
     // Validated before any upstream is planned, so a malformed request is a 400 whatever the upstreams' health.
@@ -58,6 +69,7 @@ export function messagesRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv> 
     const hold = await admitInbound(deps, policy, c, 'anthropic-messages', request);
     const run = await runChatRequest(hold.runDeps, request, c.req.raw, {
       requestId: c.get('requestId'),
+      watchClient: watchClientOf(deps, c),
       inbound: 'anthropic-messages',
       ...(c.get('keyId') ? { keyId: c.get('keyId') } : {}),
     });
@@ -89,7 +101,17 @@ export function messagesRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv> 
       const native = planNative(deps, body.model, resolved);
       const hold = await admitInbound(deps, policy, c, 'anthropic-messages', estimateCountTokensRequest(body));
       const call: AnthropicForwardCall = { endpoint: 'count_tokens', body, headers: c.req.raw.headers };
-      return hold.guard(forwardNatively(deps, native, call, c.req.raw, c.get('requestId'), performance.now(), hold));
+      return hold.guard(
+        forwardNatively(
+          deps,
+          native,
+          call,
+          { raw: c.req.raw, watchClient: watchClientOf(deps, c) },
+          c.get('requestId'),
+          performance.now(),
+          hold,
+        ),
+      );
     }
     convertFromAnthropicRequest(body, { requireMaxTokens: false });
     const hold = await admitInbound(deps, policy, c, 'anthropic-messages', estimateCountTokensRequest(body));
@@ -143,12 +165,12 @@ async function forwardNatively(
   deps: AppDeps,
   candidates: Candidate[],
   call: AnthropicForwardCall,
-  raw: Request,
+  inbound: { raw: Request; watchClient: WatchClient },
   requestId: string,
   startedAt: number,
   hold: PolicyHold,
 ): Promise<Response> {
-  const run = await runRelayedAttempts(deps, candidates, raw, startedAt, (candidate, signal) =>
+  const run = await runRelayedAttempts(deps, candidates, inbound, startedAt, (candidate, signal) =>
     attemptNative(deps, candidate, call, signal),
   );
   const { value: answer, headers, origin } = run;

@@ -23,6 +23,7 @@ import { planCandidates } from './internal/plan-candidates.ts';
 import { resolveCandidates } from './internal/resolve-candidates.ts';
 import { runChatRequest, setEventStreamHeaders, setOverheadHeader } from './internal/run-chat-request.ts';
 import { runRelayedAttempts } from './internal/run-relayed-attempts.ts';
+import { type WatchClient, watchClientOf } from './internal/watch-client.ts';
 
 /**
  * `POST /v1/responses` (OpenAI Responses API, wire-formats §2). Two paths:
@@ -61,7 +62,9 @@ export function responsesRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv>
     if (native.length > 0 && (native[0] === candidates[0] || nativeOnly)) {
       const estimate = estimateResponsesRequest(body, deps.config.limits.defaultMaxTokens);
       const hold = await admitInbound(deps, policy, c, 'openai-responses', estimate);
-      return hold.guard(forwardNatively(deps, native, body, c.req.raw, startedAt, hold));
+      return hold.guard(
+        forwardNatively(deps, native, body, { raw: c.req.raw, watchClient: watchClientOf(deps, c) }, startedAt, hold),
+      );
     }
     if (nativeOnly) {
       throw new GatewayError({
@@ -76,6 +79,7 @@ export function responsesRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv>
     const hold = await admitInbound(deps, policy, c, 'openai-responses', request);
     const run = await runChatRequest(hold.runDeps, request, c.req.raw, {
       requestId: c.get('requestId'),
+      watchClient: watchClientOf(deps, c),
       inbound: 'openai-responses',
       ...(c.get('keyId') ? { keyId: c.get('keyId') } : {}),
     });
@@ -119,11 +123,11 @@ async function forwardNatively(
   deps: AppDeps,
   candidates: Candidate[],
   body: Record<string, unknown>,
-  raw: Request,
+  inbound: { raw: Request; watchClient: WatchClient },
   startedAt: number,
   hold: PolicyHold,
 ): Promise<Response> {
-  const run = await runRelayedAttempts(deps, candidates, raw, startedAt, (candidate, signal) =>
+  const run = await runRelayedAttempts(deps, candidates, inbound, startedAt, (candidate, signal) =>
     attemptNative(deps, candidate, body, signal),
   );
   const { response, first, rest } = run.value;

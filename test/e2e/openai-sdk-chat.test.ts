@@ -252,6 +252,29 @@ routing:
     expect(alpha.openSockets()).toBeLessThan(socketsWhileStreaming);
   });
 
+  it('aborts the upstream request when the client goes away before a whole answer', async () => {
+    alpha.faults.push({ kind: 'stall-before-headers' });
+    const requestsBefore = alpha.requests.length;
+    const controller = new AbortController();
+    const asked = client.chat.completions.create(
+      { model: 'alpha/gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] },
+      { signal: controller.signal },
+    );
+    const waitFor = async (done: () => boolean) => {
+      const deadline = Date.now() + 2_000;
+      while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    // The gateway's upstream request reached the stalled upstream and waits on it.
+    await waitFor(() => alpha.requests.length > requestsBefore);
+    expect(alpha.requests.length).toBeGreaterThan(requestsBefore);
+    const socketsWhileWaiting = alpha.openSockets();
+    controller.abort();
+    await expect(asked).rejects.toThrow();
+    // The gateway closes that upstream socket as soon as the client is gone: within 2 s, where its deadline is 5 s.
+    await waitFor(() => alpha.openSockets() < socketsWhileWaiting);
+    expect(alpha.openSockets()).toBeLessThan(socketsWhileWaiting);
+  });
+
   it('ends a stream that fails after it started with an error event', async () => {
     alpha.faults.push({ kind: 'drop-mid-stream', afterChunks: 2 });
     const stream = await client.chat.completions.create({

@@ -31,7 +31,8 @@ export async function guardedAttempt<T>(
   // A controller of its own only when a first-byte timer may abort this attempt alone; otherwise the request's
   // signal is the attempt's (one AbortController fewer per call on the hot path).
   const { firstByteTimeoutMs } = options;
-  const controller = firstByteTimeoutMs === undefined ? undefined : new AbortController();
+  const controller =
+    firstByteTimeoutMs === undefined ? undefined : (deps.createAbortController?.() ?? new AbortController());
   const unfollow = controller ? followAbort(controller, signal) : undefined;
   const attemptSignal = controller ? controller.signal : signal;
   const timer =

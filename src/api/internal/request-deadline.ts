@@ -1,5 +1,6 @@
+import type { AppDeps } from '../../app-deps.ts';
 import { GatewayError } from '../../canonical/index.ts';
-import { followAbort } from '../../routing/follow-abort.ts';
+import type { WatchClient } from './watch-client.ts';
 
 export type RequestDeadline = { signal: AbortSignal; deadlineAt: number; clear: () => void };
 
@@ -8,11 +9,11 @@ const MAX_TIMEOUT_MS = 600_000;
 
 /**
  * One deadline per request, shared by every attempt: the config's `routing.timeoutMs`, or the client's
- * `x-switchboard-timeout-ms` header. The returned signal also aborts when the client goes away.
+ * `x-switchboard-timeout-ms` header. The returned signal also aborts when the client goes away (`watchClient`).
  */
-export function createRequestDeadline(request: Request, defaultTimeoutMs: number, now: () => number): RequestDeadline {
+export function createRequestDeadline(deps: AppDeps, request: Request, watchClient: WatchClient): RequestDeadline {
   const header = request.headers.get('x-switchboard-timeout-ms');
-  let timeoutMs = defaultTimeoutMs;
+  let timeoutMs = deps.config.routing.timeoutMs;
   if (header !== null) {
     const asked = Number(header);
     if (!Number.isInteger(asked) || asked < 1 || asked > MAX_TIMEOUT_MS) {
@@ -25,7 +26,7 @@ export function createRequestDeadline(request: Request, defaultTimeoutMs: number
     }
     timeoutMs = asked;
   }
-  const controller = new AbortController();
+  const controller = deps.createAbortController?.() ?? new AbortController();
   const timer = setTimeout(() => {
     controller.abort(
       new GatewayError({
@@ -37,13 +38,14 @@ export function createRequestDeadline(request: Request, defaultTimeoutMs: number
       }),
     );
   }, timeoutMs);
-  const unfollow = followAbort(controller, request.signal);
+  // Any reason but a GatewayError reads as the client having gone (499, `client_closed_request`).
+  const unwatch = watchClient(() => controller.abort(new DOMException('The client closed the request.', 'AbortError')));
   return {
     signal: controller.signal,
-    deadlineAt: now() + timeoutMs,
+    deadlineAt: deps.now() + timeoutMs,
     clear: () => {
       clearTimeout(timer);
-      unfollow();
+      unwatch();
     },
   };
 }

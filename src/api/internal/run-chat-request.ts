@@ -14,6 +14,7 @@ import { RequestRecorder } from '../../telemetry/request-recorder.ts';
 import { guardedAttempt } from './guarded-attempt.ts';
 import { createRequestDeadline } from './request-deadline.ts';
 import { type ChatRoute, routeChatRequest } from './route-chat-request.ts';
+import { type WatchClient, watchSignal } from './watch-client.ts';
 
 /** What one canonical chat request produced: a whole completion, or a stream whose first chunk is already read. */
 export type ChatAnswer =
@@ -32,8 +33,11 @@ export type ChatRun = {
 
 type Attempted = { answer: ChatAnswer; candidate: Candidate };
 
-/** Who asked and how, for the request record. */
-export type RunOptions = { requestId?: string; keyId?: string; inbound?: InboundFormat };
+/**
+ * Who asked and how, for the request record; how to learn that the client went away (`watchClientOf`; absent: the
+ * Web request's signal).
+ */
+export type RunOptions = { requestId?: string; keyId?: string; inbound?: InboundFormat; watchClient?: WatchClient };
 
 /**
  * Runs a canonical chat request through the attempt loop, for every inbound format: resolves the model (404 with
@@ -61,7 +65,7 @@ export async function runChatRequest(
     const candidates = route.candidates;
     // Routing preferences are the gateway's: no upstream sees them.
     const { provider: _preferences, ...upstreamRequest } = request;
-    deadline = createRequestDeadline(raw, deps.config.routing.timeoutMs, deps.now);
+    deadline = createRequestDeadline(deps, raw, options.watchClient ?? watchSignal(raw.signal));
     const startedAt = performance.now();
     const attemptOnce = (candidate: Candidate, signal: AbortSignal) =>
       attempt(deps, candidate, upstreamRequest as ChatRequest, signal);

@@ -3,6 +3,7 @@ import type { Candidate } from '../../catalog/model-catalog.ts';
 import { type AttemptRecord, executeWithFallback } from '../../routing/execute-with-fallback.ts';
 import type { AnswerOrigin } from './apply-policy.ts';
 import { createRequestDeadline } from './request-deadline.ts';
+import type { WatchClient } from './watch-client.ts';
 
 export type RelayedRun<T> = {
   value: T;
@@ -22,11 +23,11 @@ export type RelayedRun<T> = {
 export async function runRelayedAttempts<T>(
   deps: AppDeps,
   candidates: Candidate[],
-  raw: Request,
+  request: { raw: Request; watchClient: WatchClient },
   startedAt: number,
   attempt: (candidate: Candidate, signal: AbortSignal) => Promise<T>,
 ): Promise<RelayedRun<T>> {
-  const deadline = createRequestDeadline(raw, deps.config.routing.timeoutMs, deps.now);
+  const deadline = createRequestDeadline(deps, request.raw, request.watchClient);
   const upstreamStartedAt = performance.now();
   try {
     const result = await executeWithFallback(candidates, attempt, {

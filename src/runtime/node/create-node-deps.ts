@@ -10,7 +10,9 @@ import { MemoryCounterStore } from '../../state/memory/memory-counter-store.ts';
 import { MemoryKeyValueStore } from '../../state/memory/memory-key-value-store.ts';
 import { closeAfterReload } from './close-after-reload.ts';
 import { createNodeFetch } from './create-node-fetch.ts';
+import { createNodeAbortController } from './node-abort-controller.ts';
 import { openNodeTelemetry } from './open-node-telemetry.ts';
+import { watchNodeClient } from './watch-node-client.ts';
 
 /** One upstream client per process, so a config reload keeps the pooled keep-alive connections. */
 const upstreamFetch = createNodeFetch();
@@ -41,6 +43,9 @@ export async function createNodeDeps(config: GatewayConfig, logger: Logger): Pro
     generateId,
     logger,
     waitUntil: () => undefined,
+    keepsTelemetryAlive: true,
+    createAbortController: createNodeAbortController,
+    watchClient: watchNodeClient,
     ...telemetryDeps(openNodeTelemetry(config, logger)),
   };
 }
