@@ -18,14 +18,16 @@ export type RouteDecision = {
   chosen?: { provider: string; model: string; servedAs: string; attempts: number };
 };
 
+/** Any character but printable ASCII other than `;`: a value with none is used as it is. */
+const needsCleaning = /[^\x20-\x3a\x3c-\x7e]/;
+
 /** `provider=groq; model=llama-3.3-70b; strategy=smart; attempts=1; reason=score 0.91 (…)`: one line, no `;` inside values. */
 export function formatRouteHeader(fields: Record<string, string | number>): string {
-  return Object.entries(fields)
-    .map(
-      ([key, value]) =>
-        `${key}=${String(value)
-          .replace(/[;\r\n]/g, ',')
-          .replace(/[^\x20-\x7e]/g, '?')}`,
-    )
-    .join('; ');
+  let line = '';
+  for (const key in fields) {
+    const text = String(fields[key]);
+    const value = needsCleaning.test(text) ? text.replace(/[;\r\n]/g, ',').replace(/[^\x20-\x7e]/g, '?') : text;
+    line += line === '' ? `${key}=${value}` : `; ${key}=${value}`;
+  }
+  return line;
 }

@@ -65,12 +65,17 @@ export async function admitInbound(
   inbound: InboundFormat,
   request: ChatRequest | RequestEstimate,
 ): Promise<PolicyHold> {
-  const estimate = isEstimate(request) ? request : estimateChatRequest(request, deps.config.limits.defaultMaxTokens);
+  const key = c.get('virtualKey');
   const startedAt = deps.now();
   const startedAtMonotonic = performance.now();
   let admission: ChatAdmission | undefined;
+  let estimate: RequestEstimate | undefined;
   try {
-    admission = policy && (await admitRequest(policy, deps.config.limits, c.get('virtualKey'), estimate));
+    // Only a virtual key has limits and budgets to reserve: without one, the request is not even estimated.
+    if (policy && key) {
+      estimate = isEstimate(request) ? request : estimateChatRequest(request, deps.config.limits.defaultMaxTokens);
+      admission = await admitRequest(policy, deps.config.limits, key, estimate);
+    }
   } catch (error) {
     // A refused request (429, 402) is a request all the same: the log and the metrics count it.
     if (error instanceof GatewayError)
@@ -105,7 +110,7 @@ export async function admitInbound(
     }
     return record;
   };
-  if (!admission) {
+  if (!admission || !estimate) {
     const publish = (usage: Usage | undefined, origin: AnswerOrigin | undefined, stream: boolean) =>
       deps.telemetry?.record(relayedRecord(usage, origin, stream));
     return {

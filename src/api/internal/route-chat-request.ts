@@ -22,6 +22,25 @@ import { resolveCandidates } from './resolve-candidates.ts';
 /** Completion tokens expected when the request sets no max_tokens (cheapest, smart and least-latency use it). */
 const DEFAULT_COMPLETION_TOKENS = 1024;
 
+/**
+ * The tokens a request is expected to take, for strategies that price or time it: the same prompt estimate the limits
+ * and budgets reserve, so routing and policy price a request alike. The prompt is measured only when a strategy asks
+ * (priority and weighted orders never do).
+ */
+class ExpectedTokens {
+  readonly completion: number;
+  private readonly request: ChatRequest;
+
+  constructor(request: ChatRequest) {
+    this.request = request;
+    this.completion = outputAllowance(request, DEFAULT_COMPLETION_TOKENS);
+  }
+
+  get prompt(): number {
+    return estimatePromptTokens(this.request);
+  }
+}
+
 export type ChatRoute = {
   candidates: Candidate[];
   decision: RouteDecision;
@@ -45,11 +64,7 @@ export function routeChatRequest(
   preferences: ProviderPreferences | undefined,
 ): ChatRoute {
   const model = request.model;
-  // The same estimate the limits and budgets reserve, so routing and policy price a request alike.
-  const expectedTokens = {
-    prompt: estimatePromptTokens(request),
-    completion: outputAllowance(request, DEFAULT_COMPLETION_TOKENS),
-  };
+  const expectedTokens = new ExpectedTokens(request);
   const excluded: RouteDecision['excluded'] = [];
   const group = Object.hasOwn(deps.config.groups, model) ? deps.config.groups[model] : undefined;
   const auto = model === 'auto' && !group ? deps.config.auto : undefined;
