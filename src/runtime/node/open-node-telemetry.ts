@@ -14,7 +14,7 @@ const metrics = new GatewayMetrics();
 let openLog: { fingerprint: string; store: LogStore } | undefined;
 
 /** How often records are handed to the SQLite request log's worker thread. */
-const NODE_LOG_FLUSH_INTERVAL_MS = 50;
+const NODE_LOG_FLUSH_INTERVAL_MS = 10;
 
 /**
  * Node telemetry: metrics, the request log (by default the SQLite file `telemetry.log.path`, falling back to memory
@@ -30,10 +30,11 @@ export function openNodeTelemetry(config: GatewayConfig, logger: Logger): Teleme
     now: Date.now,
     metrics,
     ...(logStore ? { logStore } : {}),
-    // Records go to the SQLite worker every 50 ms instead of every second: handing over a few records costs the
-    // serving thread little, and records that leave its heap young are not copied by the young-generation collector
-    // (records held for a second were most of what each scavenge copied). The worker writes each batch in one
-    // transaction.
+    // Records go to the SQLite worker every 10 ms instead of every second: handing over a few records costs the
+    // serving thread little, records that leave its heap young are not copied by the young-generation collector
+    // (records held for a second were most of what each scavenge copied), and the worker's writes come in short bursts.
+    // On two cores a long write burst delays the requests that need the other core (paired runs at 500 req/s: fewer
+    // slow answers with 10 ms than with 50 ms, and no more CPU). The worker writes each batch in one transaction.
     ...(logStore instanceof NodeLogStore ? { logFlushIntervalMs: NODE_LOG_FLUSH_INTERVAL_MS } : {}),
   });
 }
