@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteLogStore } from '../../state/sqlite/sqlite-log-store.ts';
 import type { LogStoreCall, LogStoreMessage, LogStoreWorkerData } from './log-store-messages.ts';
@@ -10,6 +11,21 @@ if (!parentPort) throw new Error('log-store-worker runs as a worker thread');
 const port = parentPort;
 const { path } = workerData as LogStoreWorkerData;
 const send = (message: LogStoreMessage) => port.postMessage(message);
+
+/**
+ * The log's thread yields to the serving thread: on two cores a write burst that takes the core a request needs next
+ * delays it (paired runs at 500 req/s: fewer answers over 2 ms in 4 of 5 rounds, p99 1.45-2.09 against 1.97-2.17 ms).
+ * Nice 10 still leaves the thread about a tenth of a fully contended core, several thousand records a second. Linux
+ * only: there a thread's nice is its own, where macOS and Windows would lower the whole process.
+ */
+const LOG_THREAD_NICE = 10;
+if (process.platform === 'linux') {
+  try {
+    setPriority(LOG_THREAD_NICE);
+  } catch {
+    // A system that refuses: the thread runs at the priority it has.
+  }
+}
 
 let store: SqliteLogStore | undefined;
 try {
