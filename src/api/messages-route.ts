@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import { GatewayError, streamFailure } from '../canonical/index.ts';
 import type { Candidate } from '../catalog/model-catalog.ts';
@@ -23,7 +23,7 @@ import { planCandidates } from './internal/plan-candidates.ts';
 import { resolveCandidates } from './internal/resolve-candidates.ts';
 import { runChatRequest, setEventStreamHeaders, setOverheadHeader } from './internal/run-chat-request.ts';
 import { runRelayedAttempts } from './internal/run-relayed-attempts.ts';
-import { type WatchClient, watchClientOf } from './internal/watch-client.ts';
+import { watchClientOf } from './internal/watch-client.ts';
 
 /**
  * `POST /v1/messages` and `POST /v1/messages/count_tokens` (Anthropic Messages API inbound, wire-formats §4).
@@ -51,17 +51,7 @@ export function messagesRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv> 
       const estimate = estimateAnthropicRequest(body, deps.config.limits.defaultMaxTokens);
       const hold = await admitInbound(deps, policy, c, 'anthropic-messages', estimate);
       const call: AnthropicForwardCall = { endpoint: 'messages', body, headers: c.req.raw.headers };
-      return hold.guard(
-        forwardNatively(
-          deps,
-          native,
-          call,
-          { raw: c.req.raw, watchClient: watchClientOf(deps, c) },
-          c.get('requestId'),
-          startedAt,
-          hold,
-        ),
-      );
+      return hold.guard(forwardNatively(deps, native, call, c, startedAt, hold));
     }
 
     // Validated before any upstream is planned, so a malformed request is a 400 whatever the upstreams' health.
@@ -101,17 +91,7 @@ export function messagesRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv> 
       const native = planNative(deps, body.model, resolved);
       const hold = await admitInbound(deps, policy, c, 'anthropic-messages', estimateCountTokensRequest(body));
       const call: AnthropicForwardCall = { endpoint: 'count_tokens', body, headers: c.req.raw.headers };
-      return hold.guard(
-        forwardNatively(
-          deps,
-          native,
-          call,
-          { raw: c.req.raw, watchClient: watchClientOf(deps, c) },
-          c.get('requestId'),
-          performance.now(),
-          hold,
-        ),
-      );
+      return hold.guard(forwardNatively(deps, native, call, c, performance.now(), hold));
     }
     convertFromAnthropicRequest(body, { requireMaxTokens: false });
     const hold = await admitInbound(deps, policy, c, 'anthropic-messages', estimateCountTokensRequest(body));
@@ -165,11 +145,12 @@ async function forwardNatively(
   deps: AppDeps,
   candidates: Candidate[],
   call: AnthropicForwardCall,
-  inbound: { raw: Request; watchClient: WatchClient },
-  requestId: string,
+  c: Context<GatewayEnv>,
   startedAt: number,
   hold: PolicyHold,
 ): Promise<Response> {
+  const requestId = c.get('requestId');
+  const inbound = { raw: c.req.raw, watchClient: watchClientOf(deps, c) };
   const run = await runRelayedAttempts(deps, candidates, inbound, startedAt, (candidate, signal) =>
     attemptNative(deps, candidate, call, signal),
   );
