@@ -34,12 +34,19 @@ function withProviderLimits(candidate: Candidate, config: GatewayConfig, limiter
     }
     return { ...result, chunks: settleAtEnd(result.chunks, reservation) };
   };
-  // Everything else (model lists, embeddings, native pass-through) goes to the adapter itself, bound to it.
+  // Everything else (model lists, embeddings, native pass-through) goes to the adapter itself, bound to it once.
+  const bound = new WeakMap<object, unknown>();
   const adapter = new Proxy(inner, {
     get(target, property) {
       if (property === 'chatCompletion') return chatCompletion;
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      let method = bound.get(value);
+      if (method === undefined) {
+        method = value.bind(target);
+        bound.set(value, method);
+      }
+      return method;
     },
   });
   return { ...candidate, adapter };
