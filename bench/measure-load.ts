@@ -11,6 +11,8 @@ export type LatencyResult = {
   p99Ms: number;
   maxMs: number;
   samples: number;
+  /** Answers slower than `slowerThanMs` (2 ms by default, the p99 target). */
+  slower: number;
   non2xx: number;
   errors: number;
   /** The gateway's own `x-switchboard-overhead-ms` header, when the target sends it. */
@@ -49,6 +51,7 @@ export async function measureLatencyAtRate(
   rate: number,
   connections: number,
   seconds: number,
+  slowerThanMs = 2,
 ): Promise<LatencyResult> {
   const times: number[] = [];
   const overheads: number[] = [];
@@ -81,6 +84,7 @@ export async function measureLatencyAtRate(
     p99Ms: percentile(times, 99),
     maxMs: percentile(times, 100),
     samples: times.length,
+    slower: times.filter((time) => time > slowerThanMs).length,
     non2xx: result.non2xx,
     errors: result.errors,
     reportedOverhead:

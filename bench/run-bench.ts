@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -11,6 +11,7 @@ import {
 } from './measure-load.ts';
 import { measureStreams, type StreamsResult } from './measure-streams.ts';
 import { type SpawnedServer, spawnServer } from './spawn-server.ts';
+import { benchChatTarget, startBenchGateway } from './start-bench-gateway.ts';
 import { formatProfileSummary, type ProfileSummary, summariseCpuProfile } from './summarise-cpu-profile.ts';
 
 /**
@@ -44,7 +45,6 @@ const settings = {
   chunkIntervalMs: 5,
 };
 const eventsPerStream = settings.chunksPerStream + 1; // + [DONE]
-const gatewayKey = 'sk-bench-gateway-key-0001';
 const targetsChecked = { p50OverheadMs: 0.5, p99OverheadMs: 2, throughputRatio: 0.6, idleRssMb: 70 };
 
 type TargetName = 'direct' | 'floor' | 'gateway';
@@ -88,11 +88,7 @@ async function main(): Promise<void> {
   await sleep(1000);
   const idle = { floor: floor.stats(), gateway: gateway.stats() };
 
-  const body = JSON.stringify({
-    model: 'bench-model',
-    messages: [{ role: 'user', content: 'Say hello in one short sentence.' }],
-  });
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${gatewayKey}` };
+  const { body, headers } = benchChatTarget(gateway.url);
   const processes: Record<TargetName, SpawnedServer> = { direct: upstream, floor, gateway };
   const targets: Record<TargetName, ChatTarget> = {
     direct: { url: upstream.url, headers, body },
@@ -201,36 +197,10 @@ async function start(name: string, args: string[]): Promise<SpawnedServer> {
   return server;
 }
 
-/** The real CLI, as a user runs it: its own folder, a config file, one key, warn-level logs, no local probing. */
+/** The gateway under test, started like a user would (see `startBenchGateway`), stopped with the others. */
 async function startGateway(upstreamUrl: string, nodeArgs: string[]): Promise<SpawnedServer> {
-  const directory = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
-  const config = {
-    auth: { keys: [gatewayKey] },
-    providers: [
-      {
-        id: 'bench',
-        type: 'openai',
-        baseUrl: `${upstreamUrl}/v1`,
-        apiKey: 'sk-bench-upstream-key',
-        models: ['bench-model'],
-        discover: false,
-      },
-    ],
-    routing: { retries: 0, timeoutMs: 30_000 },
-    catalog: { probeLocal: false },
-  };
-  writeFileSync(join(directory, 'switchboard.json'), JSON.stringify(config));
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/_API_KEY$|^SWITCHBOARD_/.test(name)) env[name] = value;
-  }
-  Object.assign(env, { SWITCHBOARD_LOG_LEVEL: 'warn', SWITCHBOARD_PROBE_LOCAL: 'false' });
   const cli = resolve(root, values['gateway-entry'] as string);
-  const server = await spawnServer(
-    'gateway',
-    [...nodeArgs, cli, 'serve', '--config', join(directory, 'switchboard.json'), '--host', '127.0.0.1', '--port', '0'],
-    { cwd: directory, env, ready: /Switchboard is ready: (http:\/\/[^\s/]+)\/v1/ },
-  );
+  const server = await startBenchGateway({ cli, upstreamUrl, nodeArgs });
   servers.push(server);
   return server;
 }
