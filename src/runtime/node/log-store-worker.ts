@@ -29,7 +29,7 @@ if (process.platform === 'linux') {
 
 let store: SqliteLogStore | undefined;
 try {
-  store = SqliteLogStore.open(`file:${path}`);
+  store = SqliteLogStore.open(path);
   await store.whenReady();
   send({ kind: 'opened' });
 } catch (error) {

@@ -65,7 +65,7 @@ describe('NodeLogStore', () => {
     const worker = await store.store();
     expect(worker).toBeInstanceOf(WorkerLogStore);
     // Another connection to the file sees the row the worker wrote.
-    const reader = SqliteLogStore.open(`file:${path}`);
+    const reader = SqliteLogStore.open(path);
     expect((await reader.query({ limit: 10 })).records.map((record) => record.requestId)).toEqual([
       'through-the-worker',
     ]);

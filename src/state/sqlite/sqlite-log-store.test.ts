@@ -10,7 +10,7 @@ const opened: SqliteLogStore[] = [];
 let files = 0;
 
 function openFile(path = join(directory, `log-${++files}.sqlite`)): SqliteLogStore {
-  const store = SqliteLogStore.open(`file:${path}`);
+  const store = SqliteLogStore.open(path);
   opened.push(store);
   return store;
 }
