@@ -56,6 +56,21 @@ type TargetResult = {
   rss?: { idleMb: number; afterLoadMb: number; peakMb: number };
 };
 
+/** Reference servers, measured for throughput only: what the least a JSON gateway does costs, on two stacks. */
+const referenceFloors = [
+  {
+    name: 'native JSON floor',
+    file: 'bench/native-json-floor-proxy.ts',
+    what: 'node:http in and out; parse, forward, answer',
+  },
+  {
+    name: 'framework floor',
+    file: 'bench/framework-floor-proxy.ts',
+    what: "Hono on @hono/node-server + the gateway's upstream client; parse, forward, answer",
+  },
+];
+type ReferenceResult = ThroughputResult & { name: string; what: string; cpuMsPerRequest: number };
+
 const servers: SpawnedServer[] = [];
 const stopAll = () => Promise.all(servers.map((server) => server.stop()));
 
@@ -77,13 +92,12 @@ async function main(): Promise<void> {
     '--upstream',
     upstream.url,
   ]);
-  const framework = await start('framework floor', [
-    '--import',
-    'tsx',
-    join(root, 'bench/framework-floor-proxy.ts'),
-    '--upstream',
-    upstream.url,
-  ]);
+  const references = await Promise.all(
+    referenceFloors.map(async (reference) => ({
+      ...reference,
+      server: await start(reference.name, ['--import', 'tsx', join(root, reference.file), '--upstream', upstream.url]),
+    })),
+  );
   const gateway = await startGateway(upstream.url, []);
   await sleep(1000);
   const idle = { floor: floor.stats(), gateway: gateway.stats() };
@@ -101,9 +115,11 @@ async function main(): Promise<void> {
 
   log(`warm-up: ${settings.warmupSeconds} s per target at ${settings.connections} connections`);
   for (const name of names) await measureThroughput(targets[name], settings.connections, settings.warmupSeconds);
-  const frameworkTarget = { url: framework.url, headers, body };
-  await checkAnswers('framework floor', frameworkTarget);
-  await measureThroughput(frameworkTarget, settings.connections, settings.warmupSeconds);
+  for (const reference of references) {
+    const target = { url: reference.server.url, headers, body };
+    await checkAnswers(reference.name, target);
+    await measureThroughput(target, settings.connections, settings.warmupSeconds);
+  }
 
   for (const name of names) {
     log(`throughput: ${name}, ${settings.connections} connections, ${settings.throughputSeconds} s`);
@@ -116,16 +132,18 @@ async function main(): Promise<void> {
       cpuPercent: (100 * cpuMs) / (settings.throughputSeconds * 1000),
     };
   }
-  // A reference, not a target: what the gateway's framework costs before the gateway does anything.
-  log(`throughput: framework floor, ${settings.connections} connections, ${settings.throughputSeconds} s`);
-  const frameworkCpuBefore = framework.stats().cpuMs;
-  const frameworkRun = await measureThroughput(frameworkTarget, settings.connections, settings.throughputSeconds);
-  const frameworkFloor = {
-    ...frameworkRun,
-    cpuMsPerRequest: (framework.stats().cpuMs - frameworkCpuBefore) / Math.max(1, frameworkRun.total),
-  };
-  await framework.stop();
-  servers.splice(servers.indexOf(framework), 1);
+  // References, not targets: what a JSON gateway costs with no Web objects, and on the gateway's own framework.
+  const floors: ReferenceResult[] = [];
+  for (const reference of references) {
+    log(`throughput: ${reference.name}, ${settings.connections} connections, ${settings.throughputSeconds} s`);
+    const target = { url: reference.server.url, headers, body };
+    const cpuBefore = reference.server.stats().cpuMs;
+    const run = await measureThroughput(target, settings.connections, settings.throughputSeconds);
+    const cpuMsPerRequest = (reference.server.stats().cpuMs - cpuBefore) / Math.max(1, run.total);
+    floors.push({ name: reference.name, what: reference.what, ...run, cpuMsPerRequest });
+    await reference.server.stop();
+    servers.splice(servers.indexOf(reference.server), 1);
+  }
   for (const name of names) {
     log(
       `latency: ${name}, ${settings.rate} req/s over ${settings.rateConnections} connection(s), ${settings.rateSeconds} s`,
@@ -156,7 +174,7 @@ async function main(): Promise<void> {
   await stopAll();
 
   const loadAfter = loadavg();
-  const report = buildReport(results, frameworkFloor);
+  const report = buildReport(results, floors);
   process.stdout.write(`\n${report.text}\n`);
   process.stdout.write(
     `\nmachine: ${cpus().length} cores; load average (1 min) ${loadBefore[0]?.toFixed(2)} before, ${loadAfter[0]?.toFixed(2)} after (above ~2 the numbers include other work)\n`,
@@ -177,7 +195,7 @@ async function main(): Promise<void> {
     },
     settings,
     results,
-    frameworkFloor,
+    referenceFloors: floors,
     overheads: report.overheads,
     checks: report.checks,
     profile: profile && {
@@ -241,10 +259,7 @@ async function profileGateway(upstreamUrl: string, target: ChatTarget): Promise<
   return summariseCpuProfile(file, { top: 40, skipMs: startUpMs });
 }
 
-function buildReport(
-  results: Record<TargetName, TargetResult>,
-  frameworkFloor: ThroughputResult & { cpuMsPerRequest: number },
-) {
+function buildReport(results: Record<TargetName, TargetResult>, floors: ReferenceResult[]) {
   const get = (name: TargetName) => results[name] as Required<TargetResult>;
   const { direct, floor, gateway } = { direct: get('direct'), floor: get('floor'), gateway: get('gateway') };
   const diff = (left: LatencyResult, right: LatencyResult) => ({
@@ -321,7 +336,10 @@ function buildReport(
     `  gateway - floor   ${ms(overheads.gatewayMinusFloor.p50Ms)} / ${ms(overheads.gatewayMinusFloor.p99Ms)}`,
     `  x-switchboard-overhead-ms (gateway's own): ${reported ? `${ms(reported.p50Ms)} / ${ms(reported.p99Ms)} over ${reported.samples} answers` : 'not sent'}`,
     `throughput ratios: gateway/floor ${overheads.throughputGatewayOverFloor.toFixed(2)}, gateway/direct ${overheads.throughputGatewayOverDirect.toFixed(2)}, floor/direct ${overheads.throughputFloorOverDirect.toFixed(2)}`,
-    `framework floor (Hono on @hono/node-server + the gateway's upstream client; parse, forward, answer): ${frameworkFloor.requestsPerSecond.toFixed(0)} req/s, ${frameworkFloor.cpuMsPerRequest.toFixed(3)} ms CPU per request, ${(frameworkFloor.requestsPerSecond / floor.throughput.requestsPerSecond).toFixed(2)} of the floor's throughput (a reference, not a target)`,
+    ...floors.map(
+      (reference) =>
+        `${reference.name} (${reference.what}): ${reference.requestsPerSecond.toFixed(0)} req/s, ${reference.cpuMsPerRequest.toFixed(3)} ms CPU per request, ${(reference.requestsPerSecond / floor.throughput.requestsPerSecond).toFixed(2)} of the floor's throughput (a reference, not a target)`,
+    ),
     '',
     'targets:',
     ...checks.map(
