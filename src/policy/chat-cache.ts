@@ -1,7 +1,7 @@
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Usage } from '../canonical/index.ts';
 import type { ChunkReader } from '../streaming/observe-chunk-reader.ts';
 import { tapChunkReader } from '../streaming/tap-chunk-reader.ts';
-import type { InboundFormat, RequestRecord } from '../telemetry/request-record.ts';
+import { type RecordContext, type RequestRecord, startRequestRecord } from '../telemetry/request-record.ts';
 import type { Policy } from './policy.ts';
 import { costOfRecord } from './policy.ts';
 import { type CachedAnswer, type CacheMode, replayChunks } from './response-cache.ts';
@@ -50,22 +50,14 @@ export function cacheHitRecord(
   policy: Policy,
   hit: CachedAnswer,
   request: ChatRequest,
-  context: { requestId: string; keyId?: string; inbound: InboundFormat; now: number; latencyMs: number },
+  context: RecordContext & { latencyMs: number },
 ): RequestRecord {
   const usage = usageOf(hit);
-  const record: RequestRecord = {
-    requestId: context.requestId,
-    startedAt: context.now,
-    inbound: context.inbound,
-    modelAsked: request.model,
-    stream: request.stream === true,
-    attempts: [],
-    status: 200,
-    latencyMs: context.latencyMs,
-    cacheHit: true,
-    costUsd: 0,
-  };
-  if (context.keyId) record.keyId = context.keyId;
+  const record = startRequestRecord(request, context);
+  record.status = 200;
+  record.latencyMs = context.latencyMs;
+  record.cacheHit = true;
+  record.costUsd = 0;
   if (hit.provider) record.provider = hit.provider;
   if (hit.model) record.modelUsed = hit.model;
   if (usage) {

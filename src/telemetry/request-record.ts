@@ -1,4 +1,4 @@
-import type { Usage } from '../canonical/index.ts';
+import type { ChatRequest, Usage } from '../canonical/index.ts';
 import type { AttemptRecord } from '../routing/execute-with-fallback.ts';
 import type { RouteDecision } from '../routing/route-decision.ts';
 
@@ -49,6 +49,28 @@ export type RequestRecord = {
    */
   completionBody?: string;
 };
+
+/** Who asked and how, for a new record. */
+export type RecordContext = { requestId: string; keyId?: string; inbound: InboundFormat; now: number };
+
+/**
+ * A chat request's record as it starts: not yet answered (`status` 0), no attempts. The recorder fills it as the
+ * request runs; a cache hit completes it at once. Every record starts with the same fields in the same order.
+ */
+export function startRequestRecord(request: ChatRequest, context: RecordContext): RequestRecord {
+  const record: RequestRecord = {
+    requestId: context.requestId,
+    startedAt: context.now,
+    inbound: context.inbound,
+    modelAsked: request.model,
+    stream: request.stream === true,
+    attempts: [],
+    status: 0,
+    latencyMs: 0,
+  };
+  if (context.keyId) record.keyId = context.keyId;
+  return record;
+}
 
 /** What `telemetry.log.bodies` asks the recorder to keep (absent on a sink: no bodies, no text is built). */
 export type BodyCapture = { maxBytes: number };

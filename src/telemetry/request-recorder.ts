@@ -4,7 +4,13 @@ import { capBody } from './cap-body.ts';
 import { computeCost } from './compute-cost.ts';
 import { estimateTokens } from './estimate-tokens.ts';
 import type { TokenPrices } from './price-catalog.ts';
-import type { BodyCapture, InboundFormat, RequestRecord, TelemetrySink } from './request-record.ts';
+import {
+  type BodyCapture,
+  type RecordContext,
+  type RequestRecord,
+  startRequestRecord,
+  type TelemetrySink,
+} from './request-record.ts';
 
 /** A stream's answer as far as `telemetry.log.bodies` keeps it: text and tool calls, bounded by the body cap. */
 type StreamedAnswer = {
@@ -32,25 +38,11 @@ export class RequestRecorder {
   private readonly bodies: BodyCapture | undefined;
   private streamed: StreamedAnswer | undefined;
 
-  constructor(
-    sink: TelemetrySink | undefined,
-    request: ChatRequest,
-    context: { requestId: string; keyId?: string; inbound: InboundFormat; now: number },
-  ) {
+  constructor(sink: TelemetrySink | undefined, request: ChatRequest, context: RecordContext) {
     this.sink = sink;
     this.bodies = sink?.bodies;
     this.request = request;
-    this.record = {
-      requestId: context.requestId,
-      startedAt: context.now,
-      inbound: context.inbound,
-      modelAsked: request.model,
-      stream: request.stream === true,
-      attempts: [],
-      status: 0,
-      latencyMs: 0,
-    };
-    if (context.keyId) this.record.keyId = context.keyId;
+    this.record = startRequestRecord(request, context);
   }
 
   /** The price of the upstream that answered: the record gets `costUsd` from the final usage when the request ends. */
