@@ -129,6 +129,53 @@ describe('createNodeFetch: the Node upstream client', () => {
     expect((error as Error).message).toBe('terminated');
   });
 
+  it('keeps the connection of a stream cancelled at its end, and closes one cancelled while still arriving', async () => {
+    let connections = 0;
+    let ending = true;
+    const own = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write('data: one\n\n');
+      // The last event and the end of the body together, as a server that finishes after [DONE] sends them.
+      if (ending) setTimeout(() => response.end('data: [DONE]\n\n'), 30);
+      else setTimeout(() => response.write('data: [DONE]\n\n'), 30); // and never ends the body
+    });
+    own.on('connection', () => connections++);
+    await new Promise<void>((resolve) => own.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(own.address() as AddressInfo).port}/sse`;
+    const fetchOwn = createNodeFetch();
+    // As the gateway reads an SSE stream: decoded, then a transform that terminates at [DONE], which cancels the
+    // body (the body's own end may not have been read yet).
+    const readTwoThenCancel = async () => {
+      const body = (await fetchOwn(url)).body as ReadableStream<Uint8Array>;
+      const stopAtDone = new TransformStream<string, string>({
+        transform(text, controller) {
+          if (text.includes('[DONE]')) controller.terminate();
+          else controller.enqueue(text);
+        },
+      });
+      const reader = body.pipeThrough(new TextDecoderStream()).pipeThrough(stopAtDone).getReader();
+      while (!(await reader.read()).done);
+      // The connection goes back to the pool once the body's end is read, a moment later.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    };
+    try {
+      // The whole answer is in: cancelling reads out the body's end, so the next call reuses the connection.
+      await readTwoThenCancel();
+      await readTwoThenCancel();
+      expect(connections).toBe(1);
+      // A body that has not ended at [DONE]: cancelling closes its connection (an upstream still sending stops), and
+      // the next call opens one.
+      ending = false;
+      await readTwoThenCancel();
+      ending = true;
+      await readTwoThenCancel();
+      expect(connections).toBe(2);
+    } finally {
+      own.closeAllConnections();
+      await new Promise<void>((resolve) => own.close(() => resolve()));
+    }
+  });
+
   it('calls the same URL many times from one parsed target, query string and port included', async () => {
     handler = (request, _body, response) => response.end(request.url);
     for (let round = 0; round < 3; round++) {

@@ -165,7 +165,8 @@ function decompressorFor(encoding: string | undefined): Transform | undefined {
 
 /**
  * The part of `Response` the gateway reads: status, headers, `text()`/`json()`/`arrayBuffer()` from one buffered read,
- * and `body` as a Web stream made on first use. Aborting the signal, or cancelling the body, destroys the socket.
+ * and `body` as a Web stream made on first use. Aborting the signal, or cancelling a body still arriving, destroys the
+ * socket.
  */
 class NodeResponse {
   readonly status: number;
@@ -227,8 +228,12 @@ class NodeResponse {
             controller.error(terminated(error));
           }
         },
-        cancel() {
-          source.destroy();
+        cancel: () => {
+          // A whole answer already received (an SSE stream stopped at its `[DONE]`, with only the body's end left
+          // to read) is read out, so its keep-alive connection goes back to the pool; destroying it would close the
+          // connection. Anything still arriving is cut off: the upstream stops generating at once.
+          if (this.incoming.complete) source.resume();
+          else source.destroy();
         },
       });
     }
