@@ -153,7 +153,8 @@ describe('createNodeFetch: the Node upstream client', () => {
           else controller.enqueue(text);
         },
       });
-      const reader = body.pipeThrough(new TextDecoderStream()).pipeThrough(stopAtDone).getReader();
+      const decode = new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
+      const reader = body.pipeThrough(decode).pipeThrough(stopAtDone).getReader();
       while (!(await reader.read()).done);
       // The connection goes back to the pool once the body's end is read, a moment later.
       await new Promise((resolve) => setTimeout(resolve, 100));
