@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, serveFake } from './serve-fake.ts';
 
 /**
  * A fake Anthropic Messages API on 127.0.0.1 that speaks the exact wire format (wire-formats §4): `GET /v1/models`
@@ -70,16 +70,7 @@ const echo: FakeAnthropicHandler = (request) => {
 
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
   let handler: FakeAnthropicHandler = echo;
-  const server = createServer((request, response) => {
-    void handle(request, response).catch(() => response.destroy());
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const raw = await readBody(request);
     let body: unknown = raw === '' ? undefined : raw;
@@ -131,18 +122,15 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const served = await serveFake(handle);
+  const { port } = served;
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
     respondWith(next) {
       handler = next;
     },
-    close() {
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: served.close,
   };
 }
 
@@ -240,16 +228,4 @@ function sendError(
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   response.writeHead(status, { 'content-type': 'application/json', 'request-id': 'req_011FakeAnthropic', ...headers });
   response.end(JSON.stringify(body));
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    request.setEncoding('utf8');
-    request.on('data', (piece: string) => {
-      text += piece;
-    });
-    request.on('end', () => resolve(text));
-    request.on('error', reject);
-  });
 }

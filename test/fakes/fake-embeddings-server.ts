@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, serveFake } from './serve-fake.ts';
 
 /**
  * A fake OpenAI-format embeddings upstream on 127.0.0.1 (wire-formats §3.1): `GET /v1/models` and
@@ -43,15 +43,6 @@ export function fakeVector(input: string | number[], dimensions: number): number
 export async function startFakeEmbeddings(options: FakeEmbeddingsOptions = {}): Promise<FakeEmbeddings> {
   const requests: RecordedEmbeddingsRequest[] = [];
   const failures: number[] = [];
-  const sockets = new Set<Socket>();
-  const server = createServer((request, response) => {
-    void handle(request, response).catch(() => response.destroy());
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const raw = await readBody(request);
     let body: unknown = raw;
@@ -100,17 +91,13 @@ export async function startFakeEmbeddings(options: FakeEmbeddingsOptions = {}): 
     sendJson(response, 200, { object: 'list', data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const served = await serveFake(handle);
+  const { port } = served;
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
     failures,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: served.close,
   };
 }
 
@@ -132,13 +119,4 @@ function sendError(
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json' });
   response.end(JSON.stringify(body));
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }

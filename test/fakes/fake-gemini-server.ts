@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, serveFake } from './serve-fake.ts';
 
 /**
  * A fake Gemini API (`v1beta`) on 127.0.0.1 speaking the exact wire format (wire-formats §5): the paginated model
@@ -116,15 +116,6 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
   const requests: RecordedRequest[] = [];
   const models = options.models ?? DEFAULT_MODELS;
   let handler: FakeGeminiHandler = echoLastUserText;
-  const sockets = new Set<Socket>();
-
-  const server = createServer((request, response) => {
-    void handle(request, response).catch(() => response.destroy());
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const raw = await readBody(request);
@@ -202,19 +193,15 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     sendJson(response, 200, { models: page, ...next });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const served = await serveFake(handle);
+  const { port } = served;
   return {
     baseUrl: `http://127.0.0.1:${port}/v1beta`,
     requests,
     respondWith(next) {
       handler = next;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: served.close,
   };
 }
 
@@ -355,13 +342,4 @@ function sendError(response: ServerResponse, answer: Extract<FakeGeminiAnswer, {
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   response.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
   response.end(JSON.stringify(body, null, 2));
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }

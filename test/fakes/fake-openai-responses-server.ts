@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveFake } from './serve-fake.ts';
 
 /**
  * A fake of OpenAI's own Responses API on 127.0.0.1 (wire-formats §2): `GET /v1/models` and `POST /v1/responses` as a
@@ -25,16 +25,7 @@ export async function startFakeOpenAIResponses(
   options: { models?: string[]; apiKey?: string } = {},
 ): Promise<FakeOpenAIResponses> {
   const requests: RecordedResponsesRequest[] = [];
-  const sockets = new Set<Socket>();
   let lastStream = '';
-  const server = createServer((request, response) => {
-    void handle(request, response).catch(() => response.destroy());
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const parts: Buffer[] = [];
     for await (const part of request) parts.push(part as Buffer);
@@ -120,17 +111,13 @@ export async function startFakeOpenAIResponses(
     response.end(lastStream);
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const served = await serveFake(handle);
+  const { port } = served;
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
     lastStreamText: () => lastStream,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: served.close,
   };
 }
 
