@@ -7,6 +7,7 @@ import { assertModelAllowed, type Policy } from '../policy/policy.ts';
 import { chatChunksToSse } from '../streaming/chat-chunks-to-sse.ts';
 import type { GatewayEnv } from './gateway-env.ts';
 import { admitInbound } from './internal/apply-policy.ts';
+import { inboundRequestOf } from './internal/inbound-request.ts';
 import { logStreamFailure } from './internal/log-stream-failure.ts';
 import {
   type ChatAnswer,
@@ -15,7 +16,6 @@ import {
   setEventStreamHeaders,
   setOverheadHeader,
 } from './internal/run-chat-request.ts';
-import { watchClientOf } from './internal/watch-client.ts';
 
 /**
  * `POST /v1/chat/completions`: canonical in, any provider, canonical out; JSON or SSE. With `policy`: the key's model
@@ -29,10 +29,7 @@ export function chatCompletionsRoute(deps: AppDeps, policy?: Policy): Hono<Gatew
     const request = parseChatRequest(await readJsonBody(c.req.raw, deps.config.server.bodyLimitBytes));
     if (!policy) {
       return respond(
-        await runChatRequest(deps, request, c.req.raw, {
-          requestId: c.get('requestId'),
-          watchClient: watchClientOf(deps, c),
-        }),
+        await runChatRequest(deps, request, inboundRequestOf(deps, c), { requestId: c.get('requestId') }),
         request,
         startedAt,
         c,
@@ -57,9 +54,8 @@ export function chatCompletionsRoute(deps: AppDeps, policy?: Policy): Hono<Gatew
       headers.set('x-switchboard-overhead-ms', (performance.now() - startedAt).toFixed(2));
       return write(answerFromCache(lookup.hit), headers, request, c);
     }
-    const run = await runChatRequest(hold.runDeps, request, c.req.raw, {
+    const run = await runChatRequest(hold.runDeps, request, inboundRequestOf(deps, c), {
       requestId: c.get('requestId'),
-      watchClient: watchClientOf(deps, c),
       ...(keyId ? { keyId } : {}),
     });
     run.headers.set('x-switchboard-cache', lookup.mode === 'skip' ? 'skip' : 'miss');

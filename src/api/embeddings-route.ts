@@ -13,10 +13,10 @@ import type { EmbeddingsResult } from '../providers/provider-adapter.ts';
 import type { GatewayEnv } from './gateway-env.ts';
 import { admitInbound } from './internal/apply-policy.ts';
 import { guardedAttempt } from './internal/guarded-attempt.ts';
+import { inboundRequestOf } from './internal/inbound-request.ts';
 import { planCandidates } from './internal/plan-candidates.ts';
 import { resolveCandidates } from './internal/resolve-candidates.ts';
 import { runRelayedAttempts } from './internal/run-relayed-attempts.ts';
-import { watchClientOf } from './internal/watch-client.ts';
 
 /**
  * `POST /v1/embeddings` (wire-formats §3): OpenAI's request in, any provider whose format embeds, OpenAI's response
@@ -41,12 +41,8 @@ export function embeddingsRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv
     ).filter((candidate) => candidate.adapter.embeddings !== undefined);
     const hold = await admitInbound(deps, policy, c, 'openai-embeddings', estimateEmbeddingsRequest(request));
     const run = await hold.guard(
-      runRelayedAttempts(
-        deps,
-        candidates,
-        { raw: c.req.raw, watchClient: watchClientOf(deps, c) },
-        startedAt,
-        (candidate, signal) => callUpstream(deps, candidate, request, signal),
+      runRelayedAttempts(deps, candidates, inboundRequestOf(deps, c), startedAt, (candidate, signal) =>
+        callUpstream(deps, candidate, request, signal),
       ),
     );
     const { response, usageEstimated } = run.value;

@@ -18,12 +18,12 @@ import type { AnthropicForwardCall } from '../providers/provider-adapter.ts';
 import type { GatewayEnv } from './gateway-env.ts';
 import { admitInbound, type PolicyHold } from './internal/apply-policy.ts';
 import { guardedAttempt } from './internal/guarded-attempt.ts';
+import { inboundRequestOf } from './internal/inbound-request.ts';
 import { logStreamFailure } from './internal/log-stream-failure.ts';
 import { planCandidates } from './internal/plan-candidates.ts';
 import { resolveCandidates } from './internal/resolve-candidates.ts';
 import { runChatRequest, setEventStreamHeaders, setOverheadHeader } from './internal/run-chat-request.ts';
 import { runRelayedAttempts } from './internal/run-relayed-attempts.ts';
-import { watchClientOf } from './internal/watch-client.ts';
 
 /**
  * `POST /v1/messages` and `POST /v1/messages/count_tokens` (Anthropic Messages API inbound, wire-formats §4).
@@ -57,9 +57,8 @@ export function messagesRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv> 
     // Validated before any upstream is planned, so a malformed request is a 400 whatever the upstreams' health.
     const request = convertFromAnthropicRequest(body);
     const hold = await admitInbound(deps, policy, c, 'anthropic-messages', request);
-    const run = await runChatRequest(hold.runDeps, request, c.req.raw, {
+    const run = await runChatRequest(hold.runDeps, request, inboundRequestOf(deps, c), {
       requestId: c.get('requestId'),
-      watchClient: watchClientOf(deps, c),
       inbound: 'anthropic-messages',
       ...(c.get('keyId') ? { keyId: c.get('keyId') } : {}),
     });
@@ -150,8 +149,7 @@ async function forwardNatively(
   hold: PolicyHold,
 ): Promise<Response> {
   const requestId = c.get('requestId');
-  const inbound = { raw: c.req.raw, watchClient: watchClientOf(deps, c) };
-  const run = await runRelayedAttempts(deps, candidates, inbound, startedAt, (candidate, signal) =>
+  const run = await runRelayedAttempts(deps, candidates, inboundRequestOf(deps, c), startedAt, (candidate, signal) =>
     attemptNative(deps, candidate, call, signal),
   );
   const { value: answer, headers, origin } = run;

@@ -18,12 +18,12 @@ import { responsesEchoFrom } from '../providers/openai-responses/internal/respon
 import type { GatewayEnv } from './gateway-env.ts';
 import { admitInbound, type PolicyHold } from './internal/apply-policy.ts';
 import { guardedAttempt } from './internal/guarded-attempt.ts';
+import { type InboundRequest, inboundRequestOf } from './internal/inbound-request.ts';
 import { logStreamFailure } from './internal/log-stream-failure.ts';
 import { planCandidates } from './internal/plan-candidates.ts';
 import { resolveCandidates } from './internal/resolve-candidates.ts';
 import { runChatRequest, setEventStreamHeaders, setOverheadHeader } from './internal/run-chat-request.ts';
 import { runRelayedAttempts } from './internal/run-relayed-attempts.ts';
-import { type WatchClient, watchClientOf } from './internal/watch-client.ts';
 
 /**
  * `POST /v1/responses` (OpenAI Responses API, wire-formats §2). Two paths:
@@ -62,9 +62,7 @@ export function responsesRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv>
     if (native.length > 0 && (native[0] === candidates[0] || nativeOnly)) {
       const estimate = estimateResponsesRequest(body, deps.config.limits.defaultMaxTokens);
       const hold = await admitInbound(deps, policy, c, 'openai-responses', estimate);
-      return hold.guard(
-        forwardNatively(deps, native, body, { raw: c.req.raw, watchClient: watchClientOf(deps, c) }, startedAt, hold),
-      );
+      return hold.guard(forwardNatively(deps, native, body, inboundRequestOf(deps, c), startedAt, hold));
     }
     if (nativeOnly) {
       throw new GatewayError({
@@ -77,9 +75,8 @@ export function responsesRoute(deps: AppDeps, policy?: Policy): Hono<GatewayEnv>
 
     const request = convertFromResponsesRequest(body);
     const hold = await admitInbound(deps, policy, c, 'openai-responses', request);
-    const run = await runChatRequest(hold.runDeps, request, c.req.raw, {
+    const run = await runChatRequest(hold.runDeps, request, inboundRequestOf(deps, c), {
       requestId: c.get('requestId'),
-      watchClient: watchClientOf(deps, c),
       inbound: 'openai-responses',
       ...(c.get('keyId') ? { keyId: c.get('keyId') } : {}),
     });
@@ -123,11 +120,11 @@ async function forwardNatively(
   deps: AppDeps,
   candidates: Candidate[],
   body: Record<string, unknown>,
-  inbound: { raw: Request; watchClient: WatchClient },
+  client: InboundRequest,
   startedAt: number,
   hold: PolicyHold,
 ): Promise<Response> {
-  const run = await runRelayedAttempts(deps, candidates, inbound, startedAt, (candidate, signal) =>
+  const run = await runRelayedAttempts(deps, candidates, client, startedAt, (candidate, signal) =>
     attemptNative(deps, candidate, body, signal),
   );
   const { response, first, rest } = run.value;

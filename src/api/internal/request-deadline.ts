@@ -1,6 +1,6 @@
 import type { AppDeps } from '../../app-deps.ts';
 import { GatewayError } from '../../canonical/index.ts';
-import type { WatchClient } from './watch-client.ts';
+import type { InboundRequest } from './inbound-request.ts';
 
 export type RequestDeadline = { signal: AbortSignal; deadlineAt: number; clear: () => void };
 
@@ -9,10 +9,10 @@ const MAX_TIMEOUT_MS = 600_000;
 
 /**
  * One deadline per request, shared by every attempt: the config's `routing.timeoutMs`, or the client's
- * `x-switchboard-timeout-ms` header. The returned signal also aborts when the client goes away (`watchClient`).
+ * `x-switchboard-timeout-ms` header. The returned signal also aborts when the client goes away.
  */
-export function createRequestDeadline(deps: AppDeps, request: Request, watchClient: WatchClient): RequestDeadline {
-  const header = request.headers.get('x-switchboard-timeout-ms');
+export function createRequestDeadline(deps: AppDeps, inbound: InboundRequest): RequestDeadline {
+  const header = inbound.raw.headers.get('x-switchboard-timeout-ms');
   let timeoutMs = deps.config.routing.timeoutMs;
   if (header !== null) {
     const asked = Number(header);
@@ -39,7 +39,9 @@ export function createRequestDeadline(deps: AppDeps, request: Request, watchClie
     );
   }, timeoutMs);
   // Any reason but a GatewayError reads as the client having gone (499, `client_closed_request`).
-  const unwatch = watchClient(() => controller.abort(new DOMException('The client closed the request.', 'AbortError')));
+  const unwatch = inbound.watchClient(() =>
+    controller.abort(new DOMException('The client closed the request.', 'AbortError')),
+  );
   return {
     signal: controller.signal,
     deadlineAt: deps.now() + timeoutMs,

@@ -12,9 +12,9 @@ import { priceCatalogFor } from '../../telemetry/price-catalog.ts';
 import type { InboundFormat, RequestRecord } from '../../telemetry/request-record.ts';
 import { RequestRecorder } from '../../telemetry/request-recorder.ts';
 import { guardedAttempt } from './guarded-attempt.ts';
+import type { InboundRequest } from './inbound-request.ts';
 import { createRequestDeadline } from './request-deadline.ts';
 import { type ChatRoute, routeChatRequest } from './route-chat-request.ts';
-import { type WatchClient, watchSignal } from './watch-client.ts';
 
 /** What one canonical chat request produced: a whole completion, or a stream whose first chunk is already read. */
 export type ChatAnswer =
@@ -33,11 +33,8 @@ export type ChatRun = {
 
 type Attempted = { answer: ChatAnswer; candidate: Candidate };
 
-/**
- * Who asked and how, for the request record; how to learn that the client went away (`watchClientOf`; absent: the
- * Web request's signal).
- */
-export type RunOptions = { requestId?: string; keyId?: string; inbound?: InboundFormat; watchClient?: WatchClient };
+/** Who asked and how, for the request record. */
+export type RunOptions = { requestId?: string; keyId?: string; inbound?: InboundFormat };
 
 /**
  * Runs a canonical chat request through the attempt loop, for every inbound format: resolves the model (404 with
@@ -49,27 +46,28 @@ export type RunOptions = { requestId?: string; keyId?: string; inbound?: Inbound
 export async function runChatRequest(
   deps: AppDeps,
   request: ChatRequest,
-  raw: Request,
+  client: InboundRequest,
   options: RunOptions = {},
 ): Promise<ChatRun> {
   const recorder = new RequestRecorder(deps.telemetry, request, {
-    requestId: options.requestId ?? raw.headers.get('x-request-id') ?? deps.generateId('req_'),
+    requestId: options.requestId ?? client.raw.headers.get('x-request-id') ?? deps.generateId('req_'),
     ...(options.keyId ? { keyId: options.keyId } : {}),
     inbound: options.inbound ?? 'openai-chat',
     now: deps.now(),
   });
   let deadline: ReturnType<typeof createRequestDeadline> | undefined;
   try {
-    const route = routeChatRequest(deps, request, raw.headers, readProviderPreferences(request.provider, raw.headers));
+    const { headers } = client.raw;
+    const route = routeChatRequest(deps, request, headers, readProviderPreferences(request.provider, headers));
     recorder.record.route = route.decision;
     const candidates = route.candidates;
     // Routing preferences are the gateway's: no upstream sees them.
     const { provider: _preferences, ...upstreamRequest } = request;
-    deadline = createRequestDeadline(deps, raw, options.watchClient ?? watchSignal(raw.signal));
+    deadline = createRequestDeadline(deps, client);
     const startedAt = performance.now();
     const attemptOnce = (candidate: Candidate, signal: AbortSignal) =>
       attempt(deps, candidate, upstreamRequest as ChatRequest, signal);
-    const hedgeDelayMs = hedgeDelayFor(deps, request.model, raw, candidates);
+    const hedgeDelayMs = hedgeDelayFor(deps, request.model, headers, candidates);
     const result = await executeWithFallback(
       candidates,
       (candidate, signal) => {
@@ -192,9 +190,9 @@ export function setEventStreamHeaders(headers: Headers): void {
 }
 
 /** The hedge delay when this request is hedged (config `routing.hedging` or `x-switchboard-hedge: on`). */
-function hedgeDelayFor(deps: AppDeps, model: string, raw: Request, candidates: Candidate[]): number | undefined {
+function hedgeDelayFor(deps: AppDeps, model: string, headers: Headers, candidates: Candidate[]): number | undefined {
   if (candidates.length < 2) return undefined;
-  const asked = raw.headers.get('x-switchboard-hedge');
+  const asked = headers.get('x-switchboard-hedge');
   if (asked === 'off') return undefined;
   const hedging = deps.config.routing.hedging;
   if (asked !== 'on' && !hedging.models.includes(model)) return undefined;

@@ -2,8 +2,8 @@ import type { AppDeps } from '../../app-deps.ts';
 import type { Candidate } from '../../catalog/model-catalog.ts';
 import { type AttemptRecord, executeWithFallback } from '../../routing/execute-with-fallback.ts';
 import type { AnswerOrigin } from './apply-policy.ts';
+import type { InboundRequest } from './inbound-request.ts';
 import { createRequestDeadline } from './request-deadline.ts';
-import type { WatchClient } from './watch-client.ts';
 
 export type RelayedRun<T> = {
   value: T;
@@ -23,11 +23,11 @@ export type RelayedRun<T> = {
 export async function runRelayedAttempts<T>(
   deps: AppDeps,
   candidates: Candidate[],
-  request: { raw: Request; watchClient: WatchClient },
+  client: InboundRequest,
   startedAt: number,
   attempt: (candidate: Candidate, signal: AbortSignal) => Promise<T>,
 ): Promise<RelayedRun<T>> {
-  const deadline = createRequestDeadline(deps, request.raw, request.watchClient);
+  const deadline = createRequestDeadline(deps, client);
   const upstreamStartedAt = performance.now();
   try {
     const result = await executeWithFallback(candidates, attempt, {
