@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type LatencyResult, measureLatencyAtRate, measureThroughput, percentile } from './measure-load.ts';
+import { measureStreams, type StreamsResult } from './measure-streams.ts';
 import { type SpawnedServer, spawnServer } from './spawn-server.ts';
-import { benchChatTarget, startBenchGateway } from './start-bench-gateway.ts';
+import { benchChatTarget, benchStreamTarget, startBenchGateway } from './start-bench-gateway.ts';
 
 /**
  * `npm run bench:compare -- [--a <cli>] [--b <cli>] [--a-env K=V] [--b-env K=V] [--rounds N]`: two gateways side by
@@ -10,7 +11,8 @@ import { benchChatTarget, startBenchGateway } from './start-bench-gateway.ts';
  * On this shared two-core machine two full bench runs of the same build differ by ±15%; paired rounds of CPU per
  * request repeat within a few percent, and the rounds' latency counts show whether a p99 change holds in every round
  * or in one. For a before/after check of a request-path change: build the old commit in a worktree and pass its
- * `bin/switchboard.js` as `--a`. It reports; it never fails.
+ * `bin/switchboard.js` as `--a`. `--mode streams` compares streaming instead: 200 streams at once, three times a
+ * round, with time to first byte, total time and the gateway's CPU per stream. It reports; it never fails.
  */
 const { values } = parseArgs({
   options: {
@@ -20,7 +22,10 @@ const { values } = parseArgs({
     'b-env': { type: 'string', multiple: true, default: [] },
     rounds: { type: 'string', default: '4' },
     seconds: { type: 'string', default: '6' },
-    /** `latency` (500 req/s over one connection), `throughput` (64 connections, with CPU per request) or `both`. */
+    /**
+     * `latency` (500 req/s over one connection), `throughput` (64 connections, with CPU per request), `both`, or
+     * `streams` (200 concurrent streaming answers, with CPU per stream).
+     */
     mode: { type: 'string', default: 'both' },
   },
 });
@@ -28,11 +33,22 @@ const { values } = parseArgs({
 const root = resolve(import.meta.dirname, '..');
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
-const mode = values.mode as 'latency' | 'throughput' | 'both';
+const mode = values.mode as 'latency' | 'throughput' | 'both' | 'streams';
+const concurrentStreams = 200;
+const streamRounds = 3;
+/** The fast upstream's stream: 20 data events, then `[DONE]`. */
+const eventsPerStream = 21;
 const slowMs = 2;
 
-type Side = { name: 'A' | 'B'; server: SpawnedServer; latency: LatencyResult[]; throughput: ThroughputRound[] };
+type Side = {
+  name: 'A' | 'B';
+  server: SpawnedServer;
+  latency: LatencyResult[];
+  throughput: ThroughputRound[];
+  streams: StreamsRound[];
+};
 type ThroughputRound = { requestsPerSecond: number; cpuMsPerRequest: number };
+type StreamsRound = StreamsResult & { cpuMsPerStream: number };
 
 const servers: SpawnedServer[] = [];
 
@@ -54,14 +70,37 @@ async function main(): Promise<void> {
       name,
     });
     servers.push(server);
-    sides.push({ name, server, latency: [], throughput: [] });
+    sides.push({ name, server, latency: [], throughput: [], streams: [] });
     log(`${name}: ${cli}${env.length > 0 ? ` with ${env.join(' ')}` : ''} at ${server.url}`);
   }
-  log('warm-up: 3 s per gateway at 64 connections');
-  for (const side of sides) await measureThroughput(benchChatTarget(side.server.url), 64, 3);
+  if (mode === 'streams') {
+    log(`warm-up: one round of ${concurrentStreams} streams per gateway`);
+    for (const side of sides) {
+      await measureStreams(benchStreamTarget(side.server.url), {
+        concurrency: concurrentStreams,
+        rounds: 1,
+        eventsPerStream,
+      });
+    }
+  } else {
+    log('warm-up: 3 s per gateway at 64 connections');
+    for (const side of sides) await measureThroughput(benchChatTarget(side.server.url), 64, 3);
+  }
   for (let round = 1; round <= rounds; round++) {
     for (const side of sides) {
       const target = benchChatTarget(side.server.url);
+      if (mode === 'streams') {
+        const before = side.server.stats().cpuMs;
+        const result = await measureStreams(benchStreamTarget(side.server.url), {
+          concurrency: concurrentStreams,
+          rounds: streamRounds,
+          eventsPerStream,
+        });
+        const cpuMs = side.server.stats().cpuMs - before;
+        side.streams.push({ ...result, cpuMsPerStream: cpuMs / Math.max(1, result.streams) });
+        log(`round ${round}: ${side.name} ${describe(side, round - 1)}`);
+        continue;
+      }
       if (mode !== 'throughput') {
         side.latency.push(await measureLatencyAtRate(target, 500, 1, seconds, slowMs));
       }
@@ -92,6 +131,13 @@ function describe(side: Side, index: number): string {
   if (throughput) {
     parts.push(`${throughput.requestsPerSecond.toFixed(0)} req/s, ${throughput.cpuMsPerRequest.toFixed(3)} ms CPU/req`);
   }
+  const streams = side.streams[index];
+  if (streams) {
+    parts.push(
+      `TTFB p50 ${streams.ttfbP50Ms.toFixed(1)} p99 ${streams.ttfbP99Ms.toFixed(1)} ms, total p50 ${streams.totalP50Ms.toFixed(1)} ms, ` +
+        `${streams.cpuMsPerStream.toFixed(2)} ms CPU/stream, ${streams.lostEvents} events lost`,
+    );
+  }
   return parts.join('; ');
 }
 
@@ -113,6 +159,11 @@ function report([a, b]: Side[]): string {
   compare(`answers over ${slowMs} ms`, (side) => side.latency.map((round) => round.slower), 0, 'lower');
   compare('CPU per request (ms)', (side) => side.throughput.map((round) => round.cpuMsPerRequest), 3, 'lower');
   compare('throughput (req/s)', (side) => side.throughput.map((round) => round.requestsPerSecond), 0, 'higher');
+  compare('stream TTFB p50 (ms)', (side) => side.streams.map((round) => round.ttfbP50Ms), 1, 'lower');
+  compare('stream TTFB p99 (ms)', (side) => side.streams.map((round) => round.ttfbP99Ms), 1, 'lower');
+  compare('stream total p50 (ms)', (side) => side.streams.map((round) => round.totalP50Ms), 1, 'lower');
+  compare('CPU per stream (ms)', (side) => side.streams.map((round) => round.cpuMsPerStream), 2, 'lower');
+  compare('lost events', (side) => side.streams.map((round) => round.lostEvents), 0, 'lower');
   return lines.join('\n');
 }
 

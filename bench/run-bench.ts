@@ -11,7 +11,7 @@ import {
 } from './measure-load.ts';
 import { measureStreams, type StreamsResult } from './measure-streams.ts';
 import { type SpawnedServer, spawnServer } from './spawn-server.ts';
-import { benchChatTarget, startBenchGateway } from './start-bench-gateway.ts';
+import { benchChatTarget, benchStreamTarget, startBenchGateway } from './start-bench-gateway.ts';
 import { formatProfileSummary, type ProfileSummary, summariseCpuProfile } from './summarise-cpu-profile.ts';
 
 /**
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
   for (const name of names) {
     log(`streams: ${name}, ${settings.concurrentStreams} concurrent x ${settings.streamRounds} round(s)`);
     results[name].streams = await measureStreams(
-      { ...targets[name], body: JSON.stringify({ ...JSON.parse(body), stream: true }) },
+      { ...targets[name], body: benchStreamTarget(targets[name].url).body },
       { concurrency: settings.concurrentStreams, rounds: settings.streamRounds, eventsPerStream },
     );
   }

@@ -19,6 +19,12 @@ export function benchChatTarget(url: string): ChatTarget {
   };
 }
 
+/** The same chat completion as `benchChatTarget`, asked as a stream. */
+export function benchStreamTarget(url: string): ChatTarget {
+  const target = benchChatTarget(url);
+  return { ...target, body: JSON.stringify({ ...JSON.parse(target.body), stream: true }) };
+}
+
 export type BenchGatewayOptions = {
   /** The CLI to run (`bin/switchboard.js`, or another build's). */
   cli: string;

@@ -1,19 +1,21 @@
 import type { ChatCompletionChunk } from '../canonical/index.ts';
-import { parseSseStream } from '../streaming/parse-sse-stream.ts';
-import type { SseEvent } from '../streaming/sse-event.ts';
-import { guardUpstreamBody } from './guard-upstream-body.ts';
+import { type SseTranslator, translateSseStream } from '../streaming/translate-sse-stream.ts';
 import { invalidUpstreamResponse } from './invalid-upstream-response.ts';
+import { upstreamReadError } from './upstream-read-error.ts';
 
 /**
- * An upstream SSE answer → canonical chunks through the format's state machine: the body guarded (a cut connection
- * is a retryable provider error), parsed as events, then translated. Every adapter's stream goes this way.
+ * An upstream SSE answer → canonical chunks through the format's state machine, in one stream stage: the body read
+ * with its failures turned into provider errors (a cut connection is a retryable 502), parsed as events, translated.
+ * Every adapter's stream goes this way.
  */
 export function upstreamChunks(
   response: Response,
   providerId: string,
   signal: AbortSignal,
-  toChunks: TransformStream<SseEvent, ChatCompletionChunk>,
+  toChunks: SseTranslator<ChatCompletionChunk>,
 ): ReadableStream<ChatCompletionChunk> {
   if (!response.body) throw invalidUpstreamResponse(providerId, 'an empty stream');
-  return parseSseStream(guardUpstreamBody(response.body, providerId, signal)).pipeThrough(toChunks);
+  return translateSseStream(response.body, toChunks, {
+    readError: (error) => upstreamReadError(error, providerId, signal),
+  });
 }

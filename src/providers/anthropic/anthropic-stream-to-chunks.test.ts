@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatCompletionChunk } from '../../canonical/index.ts';
 import { GatewayError } from '../../canonical/index.ts';
-import { parseSseStream } from '../../streaming/parse-sse-stream.ts';
+import { translateSseStream } from '../../streaming/translate-sse-stream.ts';
 import streamError from './__fixtures__/stream-error.sse?raw';
 import streamJsonSchema from './__fixtures__/stream-json-schema.sse?raw';
 import streamText from './__fixtures__/stream-text.sse?raw';
@@ -33,7 +33,7 @@ async function run(
   });
   const chunks: ChatCompletionChunk[] = [];
   try {
-    const stream = parseSseStream(body).pipeThrough(anthropicStreamToChunks(options.streamDefaults ?? defaults));
+    const stream = translateSseStream(body, anthropicStreamToChunks(options.streamDefaults ?? defaults));
     for await (const chunk of stream) chunks.push(chunk);
   } catch (error) {
     return { chunks, error };

@@ -1,6 +1,6 @@
 import type { ChatCompletionChunk, ChunkChoice, FinishReason } from '../../canonical/index.ts';
 import { GatewayError } from '../../canonical/index.ts';
-import type { SseEvent } from '../../streaming/sse-event.ts';
+import type { SseTranslator } from '../../streaming/translate-sse-stream.ts';
 import { anthropicStreamError } from './anthropic-error.ts';
 import type { AnthropicUsage } from './internal/anthropic-wire-types.ts';
 import { convertAnthropicUsage } from './internal/convert-anthropic-usage.ts';
@@ -34,9 +34,7 @@ type Block =
  * - `event: error` → the stream errors with a `GatewayError`; a stream without `message_stop` was truncated and errors;
  * - `ping`, signatures, citations, redacted thinking and unknown events or blocks are ignored.
  */
-export function anthropicStreamToChunks(
-  defaults: AnthropicStreamDefaults,
-): TransformStream<SseEvent, ChatCompletionChunk> {
+export function anthropicStreamToChunks(defaults: AnthropicStreamDefaults): SseTranslator<ChatCompletionChunk> {
   let id = defaults.id;
   let model = defaults.model;
   let started = false;
@@ -57,7 +55,7 @@ export function anthropicStreamToChunks(
   const delta = (value: ChunkChoice['delta'], finishReason: FinishReason | null = null): ChatCompletionChunk =>
     chunk([{ index: 0, delta: value, logprobs: null, finish_reason: finishReason }]);
 
-  return new TransformStream({
+  return {
     transform(event, controller) {
       if (done) return;
       if (event.event === 'error') {
@@ -200,7 +198,7 @@ export function anthropicStreamToChunks(
         streamFault(defaults.provider, 'upstream_stream_truncated', 'a stream that ended before message_stop'),
       );
     },
-  });
+  };
 }
 
 function streamFault(provider: string, code: string, what: string): GatewayError {

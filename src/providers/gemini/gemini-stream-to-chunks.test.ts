@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatCompletionChunk } from '../../canonical/index.ts';
 import { GatewayError } from '../../canonical/index.ts';
-import { parseSseStream } from '../../streaming/parse-sse-stream.ts';
+import { translateSseStream } from '../../streaming/translate-sse-stream.ts';
 import {
   byteStream,
   collect,
@@ -17,7 +17,8 @@ import streamTruncated from './__fixtures__/stream-truncated.json' with { type: 
 import { geminiStreamToChunks } from './gemini-stream-to-chunks.ts';
 
 function chunksOf(body: string, readSizes?: number[]): ReadableStream<ChatCompletionChunk> {
-  return parseSseStream(byteStream(body, readSizes)).pipeThrough(
+  return translateSseStream(
+    byteStream(body, readSizes),
     geminiStreamToChunks({
       id: 'chatcmpl-1',
       created: 1_730_000_000,

@@ -1,6 +1,6 @@
 import type { ChatCompletionChunk, ChunkChoice, FinishReason, Usage } from '../../canonical/index.ts';
 import { GatewayError } from '../../canonical/index.ts';
-import type { SseEvent } from '../../streaming/sse-event.ts';
+import type { SseTranslator } from '../../streaming/translate-sse-stream.ts';
 import { mapGeminiStreamError } from './gemini-error.ts';
 import { convertGeminiUsage } from './internal/convert-gemini-usage.ts';
 import type { GeminiCandidate, GeminiResponse } from './internal/gemini-wire-types.ts';
@@ -27,7 +27,7 @@ type CandidateState = { toolCalls: number; finished: boolean };
  * - Gemini has no terminator: EOF after every started candidate has a `finishReason` is a clean end; EOF before
  *   that (or with no event at all) is a truncated stream and errors. `data: {"error":…}` errors like an HTTP error.
  */
-export function geminiStreamToChunks(defaults: GeminiStreamDefaults): TransformStream<SseEvent, ChatCompletionChunk> {
+export function geminiStreamToChunks(defaults: GeminiStreamDefaults): SseTranslator<ChatCompletionChunk> {
   const candidates = new Map<number, CandidateState>();
   let model: string | undefined;
   let usage: Usage | undefined;
@@ -41,7 +41,7 @@ export function geminiStreamToChunks(defaults: GeminiStreamDefaults): TransformS
     choices,
   });
 
-  return new TransformStream({
+  return {
     transform(event, controller) {
       if (failed) return;
       let payload: GeminiResponse;
@@ -90,7 +90,7 @@ export function geminiStreamToChunks(defaults: GeminiStreamDefaults): TransformS
       }
       if (usage) controller.enqueue({ ...chunk([]), usage });
     },
-  });
+  };
 
   function candidateChoices(candidate: GeminiCandidate, index: number): ChunkChoice[] {
     const out: ChunkChoice[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatCompletionChunk } from '../../canonical/index.ts';
 import { GatewayError } from '../../canonical/index.ts';
-import { parseSseStream } from '../../streaming/parse-sse-stream.ts';
+import { translateSseStream } from '../../streaming/translate-sse-stream.ts';
 import streamAzure from './__fixtures__/stream-azure.sse?raw';
 import streamDeepSeekCache from './__fixtures__/stream-deepseek-cache.sse?raw';
 import streamDeepSeekReasoning from './__fixtures__/stream-deepseek-reasoning.sse?raw';
@@ -35,7 +35,7 @@ async function run(text: string, pieceSize = 0): Promise<{ chunks: ChatCompletio
   });
   const chunks: ChatCompletionChunk[] = [];
   try {
-    for await (const chunk of parseSseStream(body).pipeThrough(openAIStreamToChunks(defaults))) chunks.push(chunk);
+    for await (const chunk of translateSseStream(body, openAIStreamToChunks(defaults))) chunks.push(chunk);
   } catch (error) {
     return { chunks, error };
   }

@@ -1,6 +1,7 @@
 import type { ChatCompletionChunk, Usage } from '../../canonical/index.ts';
 import { GatewayError } from '../../canonical/index.ts';
 import type { SseEvent } from '../../streaming/sse-event.ts';
+import type { SseTranslator } from '../../streaming/translate-sse-stream.ts';
 import { normalizeOpenAIMessage } from './internal/normalize-openai-message.ts';
 import { normalizeOpenAIUsage } from './internal/normalize-openai-usage.ts';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
@@ -18,13 +19,13 @@ type StreamDefaults = { id: string; created: number; model: string; provider: st
  * - Deltas are normalised like messages (`reasoning` → `reasoning_content`, Mistral's content chunks).
  * - Azure's empty first chunk (`choices: []`, `prompt_filter_results`) and the `obfuscation` padding are dropped.
  */
-export function openAIStreamToChunks(defaults: StreamDefaults): TransformStream<SseEvent, ChatCompletionChunk> {
+export function openAIStreamToChunks(defaults: StreamDefaults): SseTranslator<ChatCompletionChunk> {
   let done = false;
   let sawFinish = false;
   let usage: Usage | undefined;
   let last: { id: string; created: number; model: string; system_fingerprint?: unknown } = defaults;
 
-  return new TransformStream({
+  return {
     transform(event, controller) {
       if (done) return;
       const data = event.data;
@@ -99,7 +100,7 @@ export function openAIStreamToChunks(defaults: StreamDefaults): TransformStream<
       // Some compatible servers finish without `[DONE]`; a finish reason was seen, so the answer is whole.
       if (usage) controller.enqueue(usageChunk(last, usage));
     },
-  });
+  };
 }
 
 function usageChunk(
