@@ -6,7 +6,7 @@ import { type SpawnedServer, spawnServer } from './spawn-server.ts';
 import { benchChatTarget, benchStreamTarget, startBenchGateway } from './start-bench-gateway.ts';
 
 /**
- * `npm run bench:compare -- [--a <cli>] [--b <cli>] [--a-env K=V] [--b-env K=V] [--rounds N]`: two gateways side by
+ * `npm run bench:compare -- [--a <cli>] [--b <cli>] [--a-env K=V] [--b-env K=V] [--a-node <flag>] [--b-node <flag>] [--rounds N]`: two gateways side by
  * side against one fast upstream, measured in alternation (A, B, A, B …) so the machine's drift falls on both alike.
  * On this shared two-core machine two full bench runs of the same build differ by ±15%; paired rounds of CPU per
  * request repeat within a few percent, and the rounds' latency counts show whether a p99 change holds in every round
@@ -20,6 +20,9 @@ const { values } = parseArgs({
     b: { type: 'string', default: 'bin/switchboard.js' },
     'a-env': { type: 'string', multiple: true, default: [] },
     'b-env': { type: 'string', multiple: true, default: [] },
+    /** Node flags for one side's process (`--a-node=--max-semi-space-size=32`). */
+    'a-node': { type: 'string', multiple: true, default: [] },
+    'b-node': { type: 'string', multiple: true, default: [] },
     rounds: { type: 'string', default: '4' },
     seconds: { type: 'string', default: '6' },
     /**
@@ -59,19 +62,21 @@ async function main(): Promise<void> {
   });
   servers.push(upstream);
   const sides: Side[] = [];
-  for (const [name, cli, env] of [
-    ['A', values.a, values['a-env']],
-    ['B', values.b, values['b-env']],
+  for (const [name, cli, env, nodeArgs] of [
+    ['A', values.a, values['a-env'], values['a-node']],
+    ['B', values.b, values['b-env'], values['b-node']],
   ] as const) {
     const server = await startBenchGateway({
       cli: resolve(root, cli),
       upstreamUrl: upstream.url,
       env: toEnv(env),
+      nodeArgs: [...nodeArgs],
       name,
     });
     servers.push(server);
     sides.push({ name, server, latency: [], throughput: [], streams: [] });
-    log(`${name}: ${cli}${env.length > 0 ? ` with ${env.join(' ')}` : ''} at ${server.url}`);
+    const extras = [...nodeArgs, ...env];
+    log(`${name}: ${cli}${extras.length > 0 ? ` with ${extras.join(' ')}` : ''} at ${server.url}`);
   }
   if (mode === 'streams') {
     log(`warm-up: one round of ${concurrentStreams} streams per gateway`);

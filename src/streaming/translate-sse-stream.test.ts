@@ -230,3 +230,33 @@ describe('translateSseStream: the translator', () => {
     expect(await drain(stream)).toEqual({ values: ['split', 'b'] });
   });
 });
+
+describe('translateSseStream: cancelling during a read', () => {
+  it('settles the pending read as done and cancels the body once', async () => {
+    let cancels = 0;
+    let pulled!: () => void;
+    const pulledOnce = new Promise<void>((resolve) => {
+      pulled = resolve;
+    });
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull() {
+          pulled();
+          return new Promise(() => undefined); // an upstream that sends nothing more
+        },
+        cancel() {
+          cancels++;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const reader = translateSseStream<string>(body, {
+      transform: (event, controller) => controller.enqueue(event.data),
+    }).getReader();
+    const pending = reader.read();
+    await pulledOnce;
+    await reader.cancel('client gone');
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(cancels).toBe(1);
+  });
+});

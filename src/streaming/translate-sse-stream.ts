@@ -49,6 +49,8 @@ export function translateSseStream<T>(
    * translated before it (a stream's content, then its error event).
    */
   let ending: { error?: unknown; failed: boolean } | undefined;
+  /** The consumer cancelled: a read still pending then settles into a stream that is already closed. */
+  let cancelled = false;
 
   const stopBody = (reason?: unknown) => {
     void reader.cancel(reason).catch(() => undefined);
@@ -106,9 +108,11 @@ export function translateSseStream<T>(
           try {
             read = await reader.read();
           } catch (error) {
+            if (cancelled) return;
             ending ??= { error: options.readError ? options.readError(error) : error, failed: true };
             continue;
           }
+          if (cancelled) return;
           if (ending) continue;
           if (read.done) {
             // Ends the decoder, then the last line and the last event; with nothing pending these dispatch nothing.
@@ -120,6 +124,7 @@ export function translateSseStream<T>(
         }
       },
       cancel(reason) {
+        cancelled = true;
         ending ??= { failed: false };
         ready.length = 0;
         return reader.cancel(reason);
