@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createNodeFetch } from '../src/runtime/node/create-node-fetch.ts';
+import { readProxyArgs } from './read-proxy-args.ts';
 
 /**
  * The floor of the gateway's framework: the same stack the gateway serves on (Hono on @hono/node-server, the
@@ -11,10 +11,7 @@ import { createNodeFetch } from '../src/runtime/node/create-node-fetch.ts';
  * Web-standard framework costs; the gap from this to the gateway is the gateway's own work.
  * Prints `framework-floor ready: http://127.0.0.1:PORT` when listening.
  */
-const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, upstream: { type: 'string' } } });
-if (!values.upstream) throw new Error('--upstream http://127.0.0.1:PORT is required');
-const upstream = new URL(values.upstream);
-if (upstream.hostname !== '127.0.0.1') throw new Error('the framework floor only targets 127.0.0.1');
+const { upstream, port } = readProxyArgs('framework floor');
 const upstreamFetch = createNodeFetch();
 
 const app = new Hono();
@@ -28,7 +25,7 @@ app.post('/v1/chat/completions', async (c) => {
   return c.json(await answer.json(), answer.status as 200);
 });
 
-const server = serve({ fetch: app.fetch, port: Number(values.port), hostname: '127.0.0.1' }, () => {
+const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => {
   process.stdout.write(`framework-floor ready: http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
 });
 process.once('SIGTERM', () => process.exit(0));

@@ -1,6 +1,6 @@
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseArgs } from 'node:util';
+import { readProxyArgs } from './read-proxy-args.ts';
 
 /**
  * The floor of a JSON gateway without Web objects: `node:http` in and out, with a keep-alive agent, doing the least a
@@ -9,10 +9,7 @@ import { parseArgs } from 'node:util';
  * stack (Hono, `@hono/node-server`, Request/Response objects) costs. A reference, not a target.
  * Prints `native-json-floor ready: http://127.0.0.1:PORT` when listening.
  */
-const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, upstream: { type: 'string' } } });
-if (!values.upstream) throw new Error('--upstream http://127.0.0.1:PORT is required');
-const upstream = new URL(values.upstream);
-if (upstream.hostname !== '127.0.0.1') throw new Error('the native JSON floor only targets 127.0.0.1');
+const { upstream, port } = readProxyArgs('native JSON floor');
 const agent = new Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 512 });
 
 const server = createServer((request, response) => {
@@ -53,7 +50,7 @@ const server = createServer((request, response) => {
   });
 });
 server.keepAliveTimeout = 60_000;
-server.listen(Number(values.port), '127.0.0.1', () => {
+server.listen(port, '127.0.0.1', () => {
   process.stdout.write(`native-json-floor ready: http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
 });
 process.once('SIGTERM', () => process.exit(0));
