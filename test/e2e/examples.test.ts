@@ -3,10 +3,12 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/fake-openai-server.ts';
+import { findPythonWithOpenAI } from '../support/find-python-openai.ts';
 import { type SpawnedGateway, spawnGateway } from '../support/spawn-gateway.ts';
 
 const run = promisify(execFile);
 const examples = resolve(import.meta.dirname, '../../examples');
+const python = findPythonWithOpenAI();
 
 describe('examples/ work against a running gateway', () => {
   let upstream: FakeOpenAI;
@@ -36,6 +38,16 @@ describe('examples/ work against a running gateway', () => {
     expect(stdout).toContain('Echo: Say hello in five words.');
     expect(stdout).toContain('[tokens: 9 in, 2 out]');
   });
+
+  it.skipIf(!('python' in python))(
+    `python-openai.py lists models and streams an answer${'reason' in python ? ` (skipped: ${python.reason})` : ''}`,
+    async () => {
+      if (!('python' in python)) return;
+      const { stdout } = await run(python.python, [`${examples}/python-openai.py`], { env: env(), timeout: 20_000 });
+      expect(stdout).toContain('model: demo-model');
+      expect(stdout).toContain('Echo: Say hello in five words.');
+    },
+  );
 
   it('curl.sh lists models, chats and streams', async () => {
     const { stdout } = await run('bash', [`${examples}/curl.sh`], { env: env(), timeout: 15_000 });
