@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
+import { describe, it } from 'vitest';
 
 /** Debian's chromium (apt); `.ci/run` installs it. Playwright's own browser downloads are never used. */
 export const chromiumPath = process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium';
@@ -43,4 +44,21 @@ export async function launchChromium(): Promise<Browser> {
 
 export function screenshotPath(name: string): string {
   return resolve(screenshotDirectory, `${name}.png`);
+}
+
+/**
+ * `describe` for a suite that drives Chromium: skipped with the reason where there is none, and on CI one failing test
+ * in its place instead, so the suite never passes by skipping there.
+ */
+export function describeInChromium(title: string, suite: () => void): void {
+  const status = chromiumStatus();
+  if (!status.available && status.mustFail) {
+    describe(title, () => {
+      it('needs Chromium on CI', () => {
+        throw new Error(`Browser tests cannot run: ${status.reason}.`);
+      });
+    });
+    return;
+  }
+  describe.skipIf(!status.available)(`${title}${status.available ? '' : ` (skipped: ${status.reason})`}`, suite);
 }
