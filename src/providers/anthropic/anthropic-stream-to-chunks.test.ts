@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatCompletionChunk } from '../../canonical/index.ts';
 import { GatewayError } from '../../canonical/index.ts';
-import { translateSseStream } from '../../streaming/translate-sse-stream.ts';
+import { translateSseText } from '../../streaming/__fixtures__/translate-sse-text.ts';
 import streamError from './__fixtures__/stream-error.sse?raw';
 import streamJsonSchema from './__fixtures__/stream-json-schema.sse?raw';
 import streamText from './__fixtures__/stream-text.sse?raw';
@@ -22,23 +22,9 @@ async function run(
   text: string,
   options: { pieceSize?: number; streamDefaults?: AnthropicStreamDefaults } = {},
 ): Promise<{ chunks: ChatCompletionChunk[]; error?: unknown }> {
-  const bytes = new TextEncoder().encode(text);
-  const size = options.pieceSize || bytes.length;
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (let offset = 0; offset < bytes.length; offset += size)
-        controller.enqueue(bytes.slice(offset, offset + size));
-      controller.close();
-    },
-  });
-  const chunks: ChatCompletionChunk[] = [];
-  try {
-    const stream = translateSseStream(body, anthropicStreamToChunks(options.streamDefaults ?? defaults));
-    for await (const chunk of stream) chunks.push(chunk);
-  } catch (error) {
-    return { chunks, error };
-  }
-  return { chunks };
+  const translator = anthropicStreamToChunks(options.streamDefaults ?? defaults);
+  const { values, error } = await translateSseText(text, translator, options.pieceSize);
+  return { chunks: values, error };
 }
 
 const deltas = (chunks: ChatCompletionChunk[]) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatCompletionChunk } from '../../canonical/index.ts';
 import { GatewayError } from '../../canonical/index.ts';
-import { translateSseStream } from '../../streaming/translate-sse-stream.ts';
+import { translateSseText } from '../../streaming/__fixtures__/translate-sse-text.ts';
 import streamAzure from './__fixtures__/stream-azure.sse?raw';
 import streamDeepSeekCache from './__fixtures__/stream-deepseek-cache.sse?raw';
 import streamDeepSeekReasoning from './__fixtures__/stream-deepseek-reasoning.sse?raw';
@@ -24,22 +24,8 @@ const defaults = { id: 'chatcmpl-fallback', created: 1_730_000_000, model: 'requ
 
 /** Feeds SSE text as bytes, cut every `pieceSize` bytes (0: one piece), through the parser and the transform. */
 async function run(text: string, pieceSize = 0): Promise<{ chunks: ChatCompletionChunk[]; error?: unknown }> {
-  const bytes = new TextEncoder().encode(text);
-  const size = pieceSize || bytes.length;
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (let offset = 0; offset < bytes.length; offset += size)
-        controller.enqueue(bytes.slice(offset, offset + size));
-      controller.close();
-    },
-  });
-  const chunks: ChatCompletionChunk[] = [];
-  try {
-    for await (const chunk of translateSseStream(body, openAIStreamToChunks(defaults))) chunks.push(chunk);
-  } catch (error) {
-    return { chunks, error };
-  }
-  return { chunks };
+  const { values, error } = await translateSseText(text, openAIStreamToChunks(defaults), pieceSize);
+  return { chunks: values, error };
 }
 
 const choicesOf = (chunks: ChatCompletionChunk[]) => chunks.filter((chunk) => chunk.choices.length > 0);
