@@ -92,3 +92,15 @@ describe('usage of relayed Responses answers', () => {
     });
   });
 });
+
+describe('a relayed stream with an endless event', () => {
+  it('stops looking for usage once an event passes the bound, keeping what it saw, and never throws', () => {
+    const start = anthropicStream.slice(0, anthropicStream.indexOf('event: message_delta'));
+    const tap = feedInPieces(streamUsageTap('anthropic-messages'), start, 4096);
+    const line = encoder.encode(`data: ${'x'.repeat(1 << 20)}`);
+    for (let sent = 0; sent <= 33; sent++) tap.feed(line);
+    const later = '\n\nevent: message_delta\ndata: {"type":"message_delta","usage":{"output_tokens":99}}\n\n';
+    expect(() => tap.feed(encoder.encode(later))).not.toThrow();
+    expect(tap.usage()).toMatchObject({ prompt_tokens: 135, completion_tokens: 1 });
+  });
+});

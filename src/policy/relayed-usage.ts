@@ -2,6 +2,7 @@ import { createParser } from 'eventsource-parser';
 import type { Usage } from '../canonical/index.ts';
 import type { AnthropicUsage } from '../providers/anthropic/internal/anthropic-wire-types.ts';
 import { convertAnthropicUsage } from '../providers/anthropic/internal/convert-anthropic-usage.ts';
+import { MAX_SSE_EVENT_LENGTH } from '../streaming/sse-event.ts';
 
 /**
  * The usage of an answer the gateway relays without reading it (native pass-through), for settling limits and
@@ -83,7 +84,14 @@ function sseTap(
   usage: () => Usage | undefined,
 ): UsageTap {
   const decoder = new TextDecoder();
+  // An event longer than any real one (an endless line) stops the tap: the bytes still go to the client as they come,
+  // and the parser holds no more than the bound; the record then has no usage.
+  let gaveUp = false;
   const parser = createParser({
+    maxBufferSize: MAX_SSE_EVENT_LENGTH,
+    onError(error) {
+      if (error.type === 'max-buffer-size-exceeded') gaveUp = true;
+    },
     onEvent(message) {
       const wanted = message.event ? names.includes(message.event) : message.data.includes('"usage"');
       if (!wanted) return;
@@ -93,7 +101,7 @@ function sseTap(
   });
   return {
     feed(bytes) {
-      parser.feed(decoder.decode(bytes, { stream: true }));
+      if (!gaveUp) parser.feed(decoder.decode(bytes, { stream: true }));
     },
     usage,
   };

@@ -1,4 +1,5 @@
 import type { ChatCompletionChunk } from '../canonical/index.ts';
+import { GatewayError } from '../canonical/index.ts';
 import { type SseTranslator, translateSseStream } from '../streaming/translate-sse-stream.ts';
 import { invalidUpstreamResponse } from './invalid-upstream-response.ts';
 import { upstreamReadError } from './upstream-read-error.ts';
@@ -17,5 +18,14 @@ export function upstreamChunks(
   if (!response.body) throw invalidUpstreamResponse(providerId, 'an empty stream');
   return translateSseStream(response.body, toChunks, {
     readError: (error) => upstreamReadError(error, providerId, signal),
+    eventTooLong: (maxEventLength) =>
+      new GatewayError({
+        status: 502,
+        type: 'upstream_error',
+        code: 'upstream_event_too_large',
+        message: `Provider '${providerId}' sent a stream event longer than ${maxEventLength} characters.`,
+        provider: providerId,
+        isRetryable: true,
+      }),
   });
 }

@@ -260,3 +260,39 @@ describe('translateSseStream: cancelling during a read', () => {
     expect(cancels).toBe(1);
   });
 });
+
+describe('translateSseStream: an event without an end', () => {
+  it('fails the result once an open event passes maxEventLength, and cancels the body', async () => {
+    const { body, state } = countedBody([
+      'data: a\n\n',
+      `data: ${'x'.repeat(40)}`,
+      'x'.repeat(40),
+      'x'.repeat(40),
+      '\n\n',
+    ]);
+    const stream = translateSseStream<string>(
+      body,
+      { transform: (event, controller) => controller.enqueue(event.data) },
+      { maxEventLength: 64, eventTooLong: (limit) => new Error(`longer than ${limit}`) },
+    );
+    const { values, error } = await drain(stream);
+    expect(values).toEqual(['a']);
+    expect((error as Error).message).toBe('longer than 64');
+    expect(state.cancelled).toBe(true);
+    expect(state.pulls).toBe(3);
+  });
+
+  it('counts the open event, not the stream: many events within the bound pass', async () => {
+    const events = Array.from({ length: 50 }, (_, index) => `data: ${String(index).padStart(40, '0')}\n\n`);
+    const stream = translateSseStream<string>(
+      countedBody(events).body,
+      {
+        transform: (event, controller) => controller.enqueue(event.data),
+      },
+      { maxEventLength: 64 },
+    );
+    const { values, error } = await drain(stream);
+    expect(error).toBeUndefined();
+    expect(values).toHaveLength(50);
+  });
+});

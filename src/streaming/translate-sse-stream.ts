@@ -1,5 +1,5 @@
 import { createParser } from 'eventsource-parser';
-import type { SseEvent } from './sse-event.ts';
+import { MAX_SSE_EVENT_LENGTH, type SseEvent } from './sse-event.ts';
 
 /**
  * What an upstream format's stream state machine is: the `Transformer` of a `TransformStream` from SSE events to
@@ -16,6 +16,10 @@ export type SseTranslatorController<T> = Pick<TransformStreamDefaultController<T
 export type TranslateSseOptions = {
   /** Turns a failed read of the body into the error the result fails with (a cut connection, an abort). */
   readError?: (error: unknown) => unknown;
+  /** The longest event held while waiting for its end, in characters (default `MAX_SSE_EVENT_LENGTH`). */
+  maxEventLength?: number;
+  /** The error the result fails with when an event grows past `maxEventLength` (the body is then cancelled). */
+  eventTooLong?: (maxEventLength: number) => unknown;
 };
 
 /**
@@ -29,6 +33,9 @@ export type TranslateSseOptions = {
  * only when the consumer wants more and everything read so far has been handed on, so backpressure reaches the
  * upstream. When the translator terminates (a format's end marker) or fails, the body is cancelled; cancelling the
  * result cancels the body.
+ *
+ * An event still open past `maxEventLength` characters (an upstream sending one endless line) fails the result and
+ * cancels the body: the parser holds no more than that.
  *
  * One deliberate leniency: an event still pending when the body ends (no final blank line, or a last line ended by a
  * lone CR, which cannot be told from the first half of a CRLF until more bytes come) is dispatched rather than
@@ -70,7 +77,18 @@ export function translateSseStream<T>(
       stopBody();
     },
   };
+  const maxEventLength = options.maxEventLength ?? MAX_SSE_EVENT_LENGTH;
   const parser = createParser({
+    maxBufferSize: maxEventLength,
+    onError: (error) => {
+      // Only a bound crossed ends the stream; the parser's other reports (an odd `retry:`) change nothing here.
+      if (error.type !== 'max-buffer-size-exceeded' || ending) return;
+      const reason = options.eventTooLong
+        ? options.eventTooLong(maxEventLength)
+        : new RangeError(`An SSE event grew past ${maxEventLength} characters.`);
+      ending = { error: reason, failed: true };
+      stopBody(reason);
+    },
     onEvent: (message) => {
       if (ending) return;
       translator.transform(
