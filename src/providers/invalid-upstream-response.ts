@@ -16,14 +16,27 @@ export function invalidUpstreamResponse(providerId: string, what: string): Gatew
 }
 
 /**
+ * The largest upstream answer read whole (256 MiB): far above any real answer (a batch of 2,048 embeddings of 3,072
+ * floats is ~60 MB as JSON), low enough that an upstream sending without end cannot fill the gateway's memory.
+ */
+export const MAX_UPSTREAM_BODY_BYTES = 256 * 1024 * 1024;
+
+/**
  * The whole body parsed as JSON, or `invalidUpstreamResponse` quoting its start. A body cut while it is read (fetch's
- * bare `TypeError: terminated`) is the provider's failure too: a retryable 502, so the attempt loop can fail over.
+ * bare `TypeError: terminated`) is the provider's failure too: a retryable 502, so the attempt loop can fail over. So
+ * is a body larger than `MAX_UPSTREAM_BODY_BYTES`: refused unread when its `content-length` says so, and by the Node
+ * upstream client (a `RangeError`) when it only turns out so while arriving.
  */
 export async function readUpstreamJson(response: Response, providerId: string, what = 'a body'): Promise<unknown> {
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_UPSTREAM_BODY_BYTES) {
+    await response.body?.cancel().catch(() => undefined);
+    throw upstreamResponseTooLarge(providerId, what);
+  }
   let text: string;
   try {
     text = await response.text();
   } catch (error) {
+    if (error instanceof RangeError) throw upstreamResponseTooLarge(providerId, what);
     if (!(error instanceof TypeError)) throw error;
     throw new GatewayError({
       status: 502,
@@ -40,4 +53,15 @@ export async function readUpstreamJson(response: Response, providerId: string, w
   } catch {
     throw invalidUpstreamResponse(providerId, `${what} that is not JSON (${text.slice(0, 60)})`);
   }
+}
+
+function upstreamResponseTooLarge(providerId: string, what: string): GatewayError {
+  return new GatewayError({
+    status: 502,
+    type: 'upstream_error',
+    code: 'upstream_response_too_large',
+    message: `Provider '${providerId}' sent ${what} larger than ${MAX_UPSTREAM_BODY_BYTES} bytes.`,
+    provider: providerId,
+    isRetryable: true,
+  });
 }

@@ -2,6 +2,7 @@ import type { AppDeps, Logger } from '../../app-deps.ts';
 import { createProviderHealth, generateId, telemetryDeps } from '../../app-deps.ts';
 import { ModelCatalog } from '../../catalog/model-catalog.ts';
 import type { GatewayConfig } from '../../config/gateway-config.ts';
+import { MAX_UPSTREAM_BODY_BYTES } from '../../providers/invalid-upstream-response.ts';
 import { providerAdapters } from '../../providers/provider-adapters.ts';
 import type { CounterStore } from '../../state/counter-store.ts';
 import { GuardedStores } from '../../state/guarded-stores.ts';
@@ -15,7 +16,7 @@ import { openNodeTelemetry } from './open-node-telemetry.ts';
 import { watchNodeClient } from './watch-node-client.ts';
 
 /** One upstream client per process, so a config reload keeps the pooled keep-alive connections. */
-const upstreamFetch = createNodeFetch();
+const upstreamFetch = createNodeFetch({ maxBufferedBodyBytes: MAX_UPSTREAM_BODY_BYTES });
 
 /**
  * The Node wiring of `AppDeps`: a lean keep-alive upstream client, the wall clock, a JSON logger. Async because the

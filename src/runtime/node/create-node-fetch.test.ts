@@ -184,4 +184,28 @@ describe('createNodeFetch: the Node upstream client', () => {
       expect(await response.text()).toBe(`/v1/models?after=m${round}`);
     }
   });
+
+  it('refuses a whole-body read past maxBufferedBodyBytes, declared or arriving, and closes that connection', async () => {
+    const bounded = createNodeFetch({ maxBufferedBodyBytes: 1024 });
+    const closed: string[] = [];
+    handler = (request, _body, response) => {
+      request.socket.once('close', () => closed.push(request.url ?? ''));
+      if (request.url === '/declared') {
+        response.writeHead(200, { 'content-length': '4096' });
+        response.end('x'.repeat(4096));
+      } else if (request.url === '/arriving') {
+        // No content-length: chunked, so the size shows only while the bytes arrive.
+        response.writeHead(200);
+        response.write('x'.repeat(800));
+        setTimeout(() => response.end('x'.repeat(800)), 10);
+      } else {
+        response.end('x'.repeat(1000));
+      }
+    };
+    await expect((await bounded(`${base}/declared`)).text()).rejects.toBeInstanceOf(RangeError);
+    await expect((await bounded(`${base}/arriving`)).text()).rejects.toThrow(/larger than 1024 bytes/);
+    expect(await (await bounded(`${base}/small`)).text()).toHaveLength(1000);
+    // The refused answers' connections are closed; the small one's stays in the pool.
+    await expect.poll(() => [...closed].sort()).toEqual(['/arriving', '/declared']);
+  });
 });

@@ -44,8 +44,12 @@ function toTarget(url: URL): Target {
  * injected through `AppDeps.fetch`, so the core still sees the Web `fetch` contract: method, headers, string or byte
  * bodies, `signal` (rejects with its reason), redirects, gzip/deflate/br answers; network failures reject with a
  * `TypeError` whose `cause` is the socket error, and a body cut mid-read errors with `TypeError('terminated')`.
+ * A body read whole (`text()`, `json()`, `arrayBuffer()`) larger than `maxBufferedBodyBytes` is not held: its
+ * connection is closed and the read rejects with a `RangeError` (fetch itself has no such bound; a runaway upstream
+ * would otherwise fill the process's memory). A streamed `body` is not bounded here: its reader decides.
  */
-export function createNodeFetch(options: { maxSockets?: number } = {}): typeof fetch {
+export function createNodeFetch(options: { maxSockets?: number; maxBufferedBodyBytes?: number } = {}): typeof fetch {
+  const maxBufferedBodyBytes = options.maxBufferedBodyBytes ?? Number.POSITIVE_INFINITY;
   const agentOptions = {
     keepAlive: true,
     keepAliveMsecs: 30_000,
@@ -87,7 +91,7 @@ export function createNodeFetch(options: { maxSockets?: number } = {}): typeof f
         }
         continue;
       }
-      return new NodeResponse(incoming, status, decode(incoming), signal) as unknown as Response;
+      return new NodeResponse(incoming, status, decode(incoming), signal, maxBufferedBodyBytes) as unknown as Response;
     }
   };
 
@@ -180,10 +184,18 @@ class NodeResponse {
   private cachedHeaders: Headers | undefined;
   private stream: ReadableStream<Uint8Array> | undefined;
   private used = false;
+  private readonly maxBufferedBodyBytes: number;
 
-  constructor(incoming: IncomingMessage, status: number, source: Readable, signal: AbortSignal | undefined) {
+  constructor(
+    incoming: IncomingMessage,
+    status: number,
+    source: Readable,
+    signal: AbortSignal | undefined,
+    maxBufferedBodyBytes: number,
+  ) {
     this.incoming = incoming;
     this.source = source;
+    this.maxBufferedBodyBytes = maxBufferedBodyBytes;
     this.status = status;
     this.ok = status >= 200 && status < 300;
     this.statusText = incoming.statusMessage ?? '';
@@ -251,16 +263,31 @@ class NodeResponse {
     if (this.stream) return readAll(this.stream);
     const source = this.source;
     const incoming = this.incoming;
+    const limit = this.maxBufferedBodyBytes;
+    const tooLarge = () => new RangeError(`The upstream answer is larger than ${limit} bytes.`);
+    if (Number(incoming.headers['content-length'] ?? 0) > limit) {
+      source.destroy();
+      throw tooLarge();
+    }
     // Events, not `for await`: an async iterator over a Node stream costs a promise and a buffer object per chunk.
     return new Promise<Uint8Array>((resolve, reject) => {
       const parts: Buffer[] = [];
-      const onData = (part: Buffer) => parts.push(part);
-      const settle = (error?: unknown) => {
+      let size = 0;
+      const onData = (part: Buffer) => {
+        parts.push(part);
+        size += part.byteLength;
+        if (size <= limit) return;
+        parts.length = 0;
+        settle(undefined, tooLarge());
+        source.destroy();
+      };
+      const settle = (error?: unknown, refusal?: RangeError) => {
         source.off('data', onData);
         source.off('end', onEnd);
         source.off('error', onError);
         source.off('close', onClose);
-        if (error !== undefined) reject(terminated(error));
+        if (refusal) reject(refusal);
+        else if (error !== undefined) reject(terminated(error));
         else resolve(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts));
       };
       const onEnd = () => settle();
