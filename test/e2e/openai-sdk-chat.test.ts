@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/fake-openai-server.ts';
@@ -229,6 +230,23 @@ routing:
     expect(await huge.json()).toMatchObject({ error: { code: 'request_too_large' } });
   });
 
+  it('answers requests that are not valid HTTP with an OpenAI error body and the status Node would send', async () => {
+    const { port } = new URL(gateway.url);
+    const oversized = await rawExchange(
+      Number(port),
+      `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
+    expect(oversized).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(oversized.slice(oversized.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      error: { code: 'request_headers_too_large', type: 'invalid_request_error' },
+    });
+    const garbage = await rawExchange(Number(port), 'NOT HTTP AT ALL\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      error: { code: 'malformed_http_request' },
+    });
+  });
+
   it('aborts the upstream request when the client goes away mid-stream', async () => {
     alpha.faults.push({ kind: 'stall-mid-stream', afterChunks: 2 });
     const controller = new AbortController();
@@ -290,3 +308,18 @@ routing:
     await expect(read()).rejects.toThrow(/ended the stream|stream/i);
   });
 });
+
+/** Sends raw bytes to the gateway and reads everything it answers until it closes the connection. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(request));
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.setTimeout(5_000, () => socket.destroy(new Error('no answer in 5 s')));
+    socket.on('data', (text: string) => {
+      answer += text;
+    });
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}

@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../../app.ts';
 import type { AppDeps, Logger } from '../../app-deps.ts';
 import type { GatewayConfig } from '../../config/gateway-config.ts';
+import { answerClientError } from './answer-client-error.ts';
 import { closeNodeStateStores, createNodeDeps } from './create-node-deps.ts';
 import { closeNodeLogStore } from './open-node-telemetry.ts';
 
@@ -54,6 +55,7 @@ export async function serveNode(config: GatewayConfig, logger: Logger): Promise<
     response.once('close', () => inFlight--);
   });
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerClientError);
   const timer = setInterval(() => void deps.catalog.refreshInBackground(), CATALOG_CHECK_INTERVAL_MS);
   timer.unref();
   const address = server.address() as AddressInfo;
