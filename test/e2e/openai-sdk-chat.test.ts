@@ -230,6 +230,21 @@ routing:
     expect(await huge.json()).toMatchObject({ error: { code: 'request_too_large' } });
   });
 
+  it('streams to the client even when the upstream answers a stream request with a whole JSON completion', async () => {
+    alpha.faults.push({ kind: 'ignore-stream' });
+    const stream = await client.chat.completions.create({
+      model: 'alpha/gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Whole answer please' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe('Echo: Whole answer please');
+    expect(chunks.map((chunk) => chunk.choices[0]?.finish_reason).filter(Boolean)).toEqual(['stop']);
+    expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 2 });
+  });
+
   it('answers requests that are not valid HTTP with an OpenAI error body and the status Node would send', async () => {
     const { port } = new URL(gateway.url);
     const oversized = await rawExchange(

@@ -27,6 +27,8 @@ export type Fault =
   | { kind: 'malformed-json' }
   | { kind: 'malformed-sse' }
   | { kind: 'no-done' }
+  /** Answers a stream request with the whole JSON completion, as servers that ignore `stream` do. */
+  | { kind: 'ignore-stream' }
   | { kind: 'delay'; ms: number };
 
 export type FakeOpenAIOptions = {
@@ -126,7 +128,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     const created = 1_730_000_000;
     const usage = reply.usage ?? { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 };
     const finishReason = reply.finishReason ?? (reply.toolCalls ? 'tool_calls' : 'stop');
-    if (body.stream !== true) {
+    if (body.stream !== true || fault?.kind === 'ignore-stream') {
       const message: Record<string, unknown> = {
         role: 'assistant',
         content: reply.toolCalls && !reply.content ? null : (reply.content ?? ''),

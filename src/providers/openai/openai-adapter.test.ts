@@ -119,6 +119,27 @@ describe('openAIAdapter.chatCompletion', () => {
     expect(chunks.at(-1)?.usage?.total_tokens).toBe(13);
   });
 
+  it('a stream request answered with a whole JSON completion still streams it, usage last', async () => {
+    const { fetch } = fakeFetch(json(text));
+    const result = await openAIAdapter.chatCompletion(provider, { ...request, stream: true }, contextWith(fetch));
+    if (!result.stream) throw new Error('expected a stream');
+    const chunks = await collect(result.chunks);
+    expect(chunks.map((chunk) => chunk.object)).toEqual(Array(3).fill('chat.completion.chunk'));
+    expect(chunks[0]?.choices[0]?.delta).toEqual({ role: 'assistant', content: 'Hello! How can I help you today?' });
+    expect(chunks[1]?.choices[0]).toMatchObject({ delta: {}, finish_reason: 'stop' });
+    expect(chunks[2]).toMatchObject({ choices: [], usage: { total_tokens: 29 } });
+  });
+
+  it('a stream request answered with a JSON error and a 200 fails with the upstream message, not as a cut stream', async () => {
+    const { fetch } = fakeFetch(json({ error: { message: 'Model is loading', type: 'server_error', code: null } }));
+    const failure = await openAIAdapter
+      .chatCompletion(provider, { ...request, stream: true }, contextWith(fetch))
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(GatewayError);
+    expect(failure).toMatchObject({ status: 502, isRetryable: true, provider: 'openai' });
+    expect((failure as GatewayError).message).toContain('Model is loading');
+  });
+
   it('cancelling the chunk stream cancels the upstream body', async () => {
     let cancelled = false;
     const body = new ReadableStream<Uint8Array>({

@@ -6,6 +6,7 @@ import { convertFromOpenAIResponse } from './convert-from-openai-response.ts';
 import { convertToOpenAIRequest } from './convert-to-openai-request.ts';
 import { openAIResponsesForwarding } from './forward-openai-responses.ts';
 import { detectOpenAIDialect } from './internal/detect-openai-dialect.ts';
+import { isWholeJsonAnswer, wholeAnswerAsChunks } from './internal/whole-answer-as-chunks.ts';
 import { parseOpenAIModelList } from './list-openai-models.ts';
 import { openAIEmbeddings } from './openai-embeddings.ts';
 import { mapOpenAIError } from './openai-error.ts';
@@ -63,7 +64,9 @@ export const openAIAdapter: ProviderAdapter = {
     }
     return {
       stream: true,
-      chunks: upstreamChunks(response, provider.id, context.signal, openAIStreamToChunks(defaults)),
+      chunks: isWholeJsonAnswer(response)
+        ? await wholeAnswerAsChunks(response, provider, context, defaults)
+        : upstreamChunks(response, provider.id, context.signal, openAIStreamToChunks(defaults)),
       headers: response.headers,
     };
   },

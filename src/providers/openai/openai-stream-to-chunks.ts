@@ -2,6 +2,7 @@ import type { ChatCompletionChunk, Usage } from '../../canonical/index.ts';
 import { GatewayError } from '../../canonical/index.ts';
 import type { SseEvent } from '../../streaming/sse-event.ts';
 import type { SseTranslator } from '../../streaming/translate-sse-stream.ts';
+import { isOpenAIErrorPayload } from './internal/is-openai-error-payload.ts';
 import { normalizeOpenAIMessage } from './internal/normalize-openai-message.ts';
 import { normalizeOpenAIUsage } from './internal/normalize-openai-usage.ts';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
@@ -40,7 +41,7 @@ export function openAIStreamToChunks(defaults: StreamDefaults): SseTranslator<Ch
         controller.error(malformed(defaults.provider, data));
         return;
       }
-      if (event.event === 'error' || isErrorPayload(payload)) {
+      if (event.event === 'error' || isOpenAIErrorPayload(payload)) {
         const parsed = parseErrorBody(JSON.stringify(payload));
         controller.error(
           new GatewayError({
@@ -130,11 +131,6 @@ function parsePayload(event: SseEvent): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;
-}
-
-/** OpenAI's `{"error":{…}}` (also OpenRouter's, which adds a `choices` entry) and vLLM's `{"object":"error",…}`. */
-function isErrorPayload(payload: Record<string, unknown>): boolean {
-  return (payload.error !== undefined && payload.error !== null) || payload.object === 'error';
 }
 
 /** Groq's usage before it honoured `stream_options`: `x_groq.usage` on the last chunk. */
