@@ -16,6 +16,11 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /**
  * The one way adapters call upstream: the injected fetch with the request's signal, network failures as retryable
  * 502s that name the provider (never its key), and non-2xx answers mapped by the format's error mapper.
+ *
+ * Redirects are not followed: upstream URLs come only from configuration, and following one would send the
+ * provider's key (in `authorization`, `x-api-key`, `api-key` or `x-goog-api-key`; fetch drops only the first on a
+ * cross-origin redirect) wherever the answer points. A 3xx is a retryable 502 `upstream_redirected` that says where
+ * it pointed, so the operator can set `baseUrl` there.
  */
 export async function sendUpstreamRequest(
   url: string,
@@ -26,7 +31,7 @@ export async function sendUpstreamRequest(
 ): Promise<Response> {
   let response: Response;
   try {
-    response = await context.fetch(url, { ...init, signal: context.signal });
+    response = await context.fetch(url, { ...init, signal: context.signal, redirect: 'manual' });
   } catch (error) {
     if (context.signal.aborted) throw abortReason(context.signal);
     throw new GatewayError({
@@ -40,8 +45,32 @@ export async function sendUpstreamRequest(
     });
   }
   if (response.ok) return response;
+  if (response.status >= 300 && response.status < 400) throw await redirected(response, url, provider);
   const bodyText = await readBoundedText(response, context.signal).catch(() => '');
   throw mapError({ status: response.status, bodyText, headers: response.headers, provider, now: context.now() });
+}
+
+async function redirected(response: Response, url: string, provider: ProviderDefinition): Promise<GatewayError> {
+  await response.body?.cancel().catch(() => undefined);
+  const location = response.headers.get('location');
+  let target = 'no location';
+  if (location) {
+    try {
+      // Origin and path only: a query string may carry a token.
+      const pointed = new URL(location, url);
+      target = `${pointed.origin}${pointed.pathname}`;
+    } catch {
+      target = 'an invalid location';
+    }
+  }
+  return new GatewayError({
+    status: 502,
+    type: 'upstream_error',
+    code: 'upstream_redirected',
+    message: `Provider '${provider.id}' answered ${response.status} with a redirect to ${target}. Redirects are not followed, so the provider's key goes only to its configured baseUrl: set baseUrl to where it points.`,
+    provider: provider.id,
+    isRetryable: true,
+  });
 }
 
 export function abortReason(signal: AbortSignal): unknown {

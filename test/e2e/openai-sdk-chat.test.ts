@@ -322,6 +322,36 @@ routing:
     };
     await expect(read()).rejects.toThrow(/ended the stream|stream/i);
   });
+
+  it('never follows an upstream redirect: the key stays home, the answer is a 502 saying where it pointed', async () => {
+    const catcher = await startFakeOpenAI({ models: ['gpt-4o-mini'] });
+    try {
+      const redirect = {
+        kind: 'status' as const,
+        status: 302,
+        body: {},
+        headers: { location: `${catcher.baseUrl}/chat/completions?token=secret` },
+      };
+      alpha.faults.push(redirect, redirect); // the attempt and its retry
+      const failure = await client.chat.completions
+        .create({ model: 'alpha/gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] })
+        .catch((error: unknown) => error);
+      expect(failure).toMatchObject({ status: 502, code: 'upstream_redirected' });
+      expect((failure as Error).message).toContain(`${catcher.baseUrl}/chat/completions`);
+      expect((failure as Error).message).not.toContain('secret');
+
+      // A model two providers serve fails over past the redirecting one.
+      alpha.faults.push(redirect);
+      const { data, response } = await client.chat.completions
+        .create({ model: 'shared-model', messages: [{ role: 'user', content: 'moved' }] })
+        .withResponse();
+      expect(data.choices[0]?.message.content).toBe('Echo: moved');
+      expect(response.headers.get('x-switchboard-provider')).toBe('beta');
+      expect(catcher.requests).toEqual([]);
+    } finally {
+      await catcher.close();
+    }
+  });
 });
 
 /** Sends raw bytes to the gateway and reads everything it answers until it closes the connection. */

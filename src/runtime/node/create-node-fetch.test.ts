@@ -73,6 +73,21 @@ describe('createNodeFetch: the Node upstream client', () => {
     expect(await response.text()).toBe('POST /new kept');
   });
 
+  it("redirect 'manual' returns the 3xx as it came, and 'error' rejects", async () => {
+    const paths: string[] = [];
+    handler = (request, _body, response) => {
+      paths.push(request.url ?? '');
+      response.writeHead(302, { location: 'http://127.0.0.1:1/elsewhere' });
+      response.end('moved');
+    };
+    const manual = await fetchUpstream(`${base}/moved`, { redirect: 'manual' });
+    expect(manual.status).toBe(302);
+    expect(manual.headers.get('location')).toBe('http://127.0.0.1:1/elsewhere');
+    expect(await manual.text()).toBe('moved');
+    await expect(fetchUpstream(`${base}/moved`, { redirect: 'error' })).rejects.toBeInstanceOf(TypeError);
+    expect(paths).toEqual(['/moved', '/moved']);
+  });
+
   it('rejects with the signal reason on abort, and a TypeError with the socket cause when nothing listens', async () => {
     handler = () => undefined; // never answers
     const controller = new AbortController();

@@ -42,7 +42,8 @@ function toTarget(url: URL): Target {
  * most of a proxied request's CPU on spec machinery (Web streams for every body, signals, header lists); this one
  * buffers a JSON answer into one Buffer and builds a Web stream only when the caller reads `body` (SSE). It is
  * injected through `AppDeps.fetch`, so the core still sees the Web `fetch` contract: method, headers, string or byte
- * bodies, `signal` (rejects with its reason), redirects, gzip/deflate/br answers; network failures reject with a
+ * bodies, `signal` (rejects with its reason), redirects (`redirect: 'follow'`, `'manual'` returns the 3xx as it came,
+ * `'error'` rejects), gzip/deflate/br answers; network failures reject with a
  * `TypeError` whose `cause` is the socket error, and a body cut mid-read errors with `TypeError('terminated')`.
  * A body read whole (`text()`, `json()`, `arrayBuffer()`) larger than `maxBufferedBodyBytes` is not held: its
  * connection is closed and the read rejects with a `RangeError` (fetch itself has no such bound; a runaway upstream
@@ -80,7 +81,12 @@ export function createNodeFetch(options: { maxSockets?: number; maxBufferedBodyB
       const incoming = await send(url, method, headers, body, signal);
       const status = incoming.statusCode ?? 502;
       const location = incoming.headers.location;
-      if (location && [301, 302, 303, 307, 308].includes(status) && redirects < MAX_REDIRECTS) {
+      const redirect = location && [301, 302, 303, 307, 308].includes(status);
+      if (redirect && init.redirect === 'error') {
+        incoming.resume();
+        throw new TypeError('fetch failed', { cause: new Error(`redirected to ${location}`) });
+      }
+      if (redirect && init.redirect !== 'manual' && redirects < MAX_REDIRECTS) {
         incoming.resume();
         url = toTarget(new URL(location, url.href));
         if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
