@@ -92,6 +92,8 @@ export class OtlpTraceExporter implements TelemetrySink {
         headers: { ...this.options.headers, 'content-type': 'application/json' },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+        // The collector's headers may carry its key: sent to the configured URL only, as upstream calls are.
+        redirect: 'manual',
       });
       await response.body?.cancel().catch(() => undefined);
       if (!response.ok) throw new Error(`collector answered ${response.status}`);
