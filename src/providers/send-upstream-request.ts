@@ -1,5 +1,6 @@
 import { GatewayError } from '../canonical/index.ts';
 import type { AdapterContext, ProviderDefinition } from './provider-adapter.ts';
+import { redactProviderKey } from './redact-provider-key.ts';
 
 /** Turns a non-2xx upstream answer into a `GatewayError`; one per format (`<format>-error.ts`). */
 export type UpstreamErrorMapper = (input: {
@@ -47,7 +48,14 @@ export async function sendUpstreamRequest(
   if (response.ok) return response;
   if (response.status >= 300 && response.status < 400) throw await redirected(response, url, provider);
   const bodyText = await readBoundedText(response, context.signal).catch(() => '');
-  throw mapError({ status: response.status, bodyText, headers: response.headers, provider, now: context.now() });
+  const mapped = mapError({
+    status: response.status,
+    bodyText,
+    headers: response.headers,
+    provider,
+    now: context.now(),
+  });
+  throw redactProviderKey(mapped, provider);
 }
 
 async function redirected(response: Response, url: string, provider: ProviderDefinition): Promise<GatewayError> {

@@ -2,6 +2,8 @@ import type { ChatCompletionChunk } from '../canonical/index.ts';
 import { GatewayError } from '../canonical/index.ts';
 import { type SseTranslator, translateSseStream } from '../streaming/translate-sse-stream.ts';
 import { invalidUpstreamResponse } from './invalid-upstream-response.ts';
+import type { ProviderDefinition } from './provider-adapter.ts';
+import { redactProviderKey } from './redact-provider-key.ts';
 import { upstreamReadError } from './upstream-read-error.ts';
 
 /**
@@ -11,10 +13,11 @@ import { upstreamReadError } from './upstream-read-error.ts';
  */
 export function upstreamChunks(
   response: Response,
-  providerId: string,
+  provider: ProviderDefinition,
   signal: AbortSignal,
   toChunks: SseTranslator<ChatCompletionChunk>,
 ): ReadableStream<ChatCompletionChunk> {
+  const providerId = provider.id;
   if (!response.body) throw invalidUpstreamResponse(providerId, 'an empty stream');
   return translateSseStream(response.body, toChunks, {
     readError: (error) => upstreamReadError(error, providerId, signal),
@@ -27,5 +30,6 @@ export function upstreamChunks(
         provider: providerId,
         isRetryable: true,
       }),
+    failure: (error) => redactProviderKey(error, provider),
   });
 }

@@ -20,6 +20,8 @@ export type TranslateSseOptions = {
   maxEventLength?: number;
   /** The error the result fails with when an event grows past `maxEventLength` (the body is then cancelled). */
   eventTooLong?: (maxEventLength: number) => unknown;
+  /** A last word on every error the result fails with, whatever its source (to redact it, say). */
+  failure?: (error: unknown) => unknown;
 };
 
 /**
@@ -118,7 +120,7 @@ export function translateSseStream<T>(
             return;
           }
           if (ending) {
-            if (ending.failed) output.error(ending.error);
+            if (ending.failed) output.error(options.failure ? options.failure(ending.error) : ending.error);
             else output.close();
             return;
           }

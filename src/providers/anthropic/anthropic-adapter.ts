@@ -66,7 +66,7 @@ export const anthropicAdapter: ProviderAdapter = {
     }
     return {
       stream: true,
-      chunks: upstreamChunks(response, provider.id, context.signal, anthropicStreamToChunks(defaults)),
+      chunks: upstreamChunks(response, provider, context.signal, anthropicStreamToChunks(defaults)),
       headers: response.headers,
     };
   },

@@ -71,7 +71,7 @@ export const geminiAdapter: ProviderAdapter = {
     }
     return {
       stream: true,
-      chunks: upstreamChunks(response, provider.id, context.signal, geminiStreamToChunks(defaults)),
+      chunks: upstreamChunks(response, provider, context.signal, geminiStreamToChunks(defaults)),
       headers: response.headers,
     };
   },

@@ -188,6 +188,15 @@ describe('openAIAdapter.chatCompletion', () => {
     expect(error).toMatchObject({ status: 429, code: 'insufficient_quota', isRetryable: false, provider: 'openai' });
   });
 
+  it("an upstream error that echoes the provider's key keeps its status and code, with the key cut out", async () => {
+    const echoed = { error: { message: `Incorrect API key provided: ${provider.apiKey}.`, code: 'invalid_api_key' } };
+    const { fetch } = fakeFetch(json(echoed, 401));
+    const error = await openAIAdapter.chatCompletion(provider, request, contextWith(fetch)).catch((caught) => caught);
+    expect(error).toMatchObject({ status: 401, code: 'invalid_api_key', provider: 'openai' });
+    expect(error.message).toContain('Incorrect API key provided: [redacted].');
+    expect(error.message).not.toContain(provider.apiKey);
+  });
+
   it('a network failure is a retryable 502 naming the provider, never its key', async () => {
     const fetch = (async () => {
       throw new TypeError('fetch failed', {

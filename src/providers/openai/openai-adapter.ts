@@ -66,7 +66,7 @@ export const openAIAdapter: ProviderAdapter = {
       stream: true,
       chunks: isWholeJsonAnswer(response)
         ? await wholeAnswerAsChunks(response, provider, context, defaults)
-        : upstreamChunks(response, provider.id, context.signal, openAIStreamToChunks(defaults)),
+        : upstreamChunks(response, provider, context.signal, openAIStreamToChunks(defaults)),
       headers: response.headers,
     };
   },
