@@ -1,4 +1,5 @@
 import { GatewayError } from '../canonical/index.ts';
+import { redactKeyFrom } from './redact-provider-key.ts';
 
 /**
  * An upstream answer the gateway cannot read (not JSON, missing the fields its format requires): a retryable 502
@@ -27,7 +28,12 @@ export const MAX_UPSTREAM_BODY_BYTES = 256 * 1024 * 1024;
  * is a body larger than `MAX_UPSTREAM_BODY_BYTES`: refused unread when its `content-length` says so, and by the Node
  * upstream client (a `RangeError`) when it only turns out so while arriving.
  */
-export async function readUpstreamJson(response: Response, providerId: string, what = 'a body'): Promise<unknown> {
+export async function readUpstreamJson(
+  response: Response,
+  provider: { id: string; apiKey?: string },
+  what = 'a body',
+): Promise<unknown> {
+  const providerId = provider.id;
   if (Number(response.headers.get('content-length') ?? 0) > MAX_UPSTREAM_BODY_BYTES) {
     await response.body?.cancel().catch(() => undefined);
     throw upstreamResponseTooLarge(providerId, what);
@@ -51,7 +57,9 @@ export async function readUpstreamJson(response: Response, providerId: string, w
   try {
     return JSON.parse(text);
   } catch {
-    throw invalidUpstreamResponse(providerId, `${what} that is not JSON (${text.slice(0, 60)})`);
+    // The quote is cut from a body that may echo the key: the key is taken out before it is cut.
+    const quote = redactKeyFrom(text, provider).slice(0, 60);
+    throw invalidUpstreamResponse(providerId, `${what} that is not JSON (${quote})`);
   }
 }
 

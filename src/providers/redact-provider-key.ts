@@ -10,9 +10,9 @@ const MIN_REDACTED_KEY_LENGTH = 8;
  * key too.
  */
 export function redactProviderKey(error: unknown, provider: { apiKey?: string }): unknown {
-  const key = provider.apiKey;
-  if (!key || key.length < MIN_REDACTED_KEY_LENGTH) return error;
-  if (!(error instanceof GatewayError) || !error.message.includes(key)) return error;
+  if (!(error instanceof GatewayError)) return error;
+  const message = redactKeyFrom(error.message, provider);
+  if (message === error.message) return error;
   return new GatewayError({
     status: error.status,
     type: error.type,
@@ -21,6 +21,13 @@ export function redactProviderKey(error: unknown, provider: { apiKey?: string })
     isRetryable: error.isRetryable,
     provider: error.provider,
     retryAfterMs: error.retryAfterMs,
-    message: error.message.split(key).join('[redacted]'),
+    message,
   });
+}
+
+/** `text` with every copy of the provider's key replaced by `[redacted]` (keys too short to be secrets are kept). */
+export function redactKeyFrom(text: string, provider: { apiKey?: string }): string {
+  const key = provider.apiKey;
+  if (!key || key.length < MIN_REDACTED_KEY_LENGTH || !text.includes(key)) return text;
+  return text.split(key).join('[redacted]');
 }

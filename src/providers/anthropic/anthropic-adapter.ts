@@ -32,7 +32,7 @@ export const anthropicAdapter: ProviderAdapter = {
         context,
         mapAnthropicError,
       );
-      const parsed = parseAnthropicModelList(await readUpstreamJson(response, provider.id));
+      const parsed = parseAnthropicModelList(await readUpstreamJson(response, provider));
       models.push(...parsed.models);
       // A cursor that does not move would loop until the page limit.
       if (!parsed.nextAfterId || parsed.nextAfterId === afterId) break;
@@ -60,7 +60,7 @@ export const anthropicAdapter: ProviderAdapter = {
     if (!request.stream) {
       return {
         stream: false,
-        response: convertFromAnthropicResponse(await readUpstreamJson(response, provider.id), defaults),
+        response: convertFromAnthropicResponse(await readUpstreamJson(response, provider), defaults),
         headers: response.headers,
       };
     }

@@ -33,7 +33,7 @@ export const geminiAdapter: ProviderAdapter = {
         context,
         mapGeminiError,
       );
-      const parsed = parseGeminiModelList(await readUpstreamJson(response, provider.id));
+      const parsed = parseGeminiModelList(await readUpstreamJson(response, provider));
       models.push(...parsed.models);
       if (!parsed.nextPageToken) break;
       pageToken = parsed.nextPageToken;
@@ -65,7 +65,7 @@ export const geminiAdapter: ProviderAdapter = {
     if (!request.stream) {
       return {
         stream: false,
-        response: convertFromGeminiResponse(await readUpstreamJson(response, provider.id), defaults),
+        response: convertFromGeminiResponse(await readUpstreamJson(response, provider), defaults),
         headers: response.headers,
       };
     }

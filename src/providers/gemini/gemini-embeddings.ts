@@ -53,7 +53,7 @@ export async function geminiEmbeddings(
       mapGeminiError,
     );
     return {
-      body: await readUpstreamJson(response, provider.id, 'an embeddings answer with a body'),
+      body: await readUpstreamJson(response, provider, 'an embeddings answer with a body'),
       headers: response.headers,
     };
   };

@@ -32,7 +32,7 @@ export const openAIAdapter: ProviderAdapter = {
         context,
         mapOpenAIError,
       );
-      const parsed = parseOpenAIModelList(await readUpstreamJson(response, provider.id));
+      const parsed = parseOpenAIModelList(await readUpstreamJson(response, provider));
       models.push(...parsed.models);
       if (!parsed.nextAfter) break;
       after = parsed.nextAfter;
@@ -58,7 +58,7 @@ export const openAIAdapter: ProviderAdapter = {
     if (!request.stream) {
       return {
         stream: false,
-        response: convertFromOpenAIResponse(await readUpstreamJson(response, provider.id), defaults),
+        response: convertFromOpenAIResponse(await readUpstreamJson(response, provider), defaults),
         headers: response.headers,
       };
     }

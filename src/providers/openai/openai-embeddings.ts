@@ -27,7 +27,7 @@ export async function openAIEmbeddings(
     context,
     mapOpenAIError,
   );
-  const body = await readUpstreamJson(response, provider.id, 'an embeddings answer with a body');
+  const body = await readUpstreamJson(response, provider, 'an embeddings answer with a body');
   return { ...convertFromOpenAIEmbeddingsResponse(body, request, provider.id), headers: response.headers };
 }
 

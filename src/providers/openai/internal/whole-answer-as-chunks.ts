@@ -21,7 +21,7 @@ export async function wholeAnswerAsChunks(
   context: AdapterContext,
   defaults: { id: string; created: number; model: string; provider: string },
 ): Promise<ReadableStream<ChatCompletionChunk>> {
-  const body = await readUpstreamJson(response, provider.id);
+  const body = await readUpstreamJson(response, provider);
   if (typeof body === 'object' && body !== null && isOpenAIErrorPayload(body as Record<string, unknown>)) {
     const bodyText = JSON.stringify(body);
     throw mapOpenAIError({ status: 502, bodyText, headers: response.headers, provider, now: context.now() });
