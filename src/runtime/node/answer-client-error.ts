@@ -12,41 +12,41 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     socket.destroy();
     return;
   }
-  const failure = clientFailure(error.code);
-  const body = JSON.stringify(toOpenAIErrorBody(failure));
+  const failure = error.code !== undefined && Object.hasOwn(failures, error.code) ? failures[error.code] : malformed;
+  const body = JSON.stringify(
+    toOpenAIErrorBody(
+      new GatewayError({
+        status: failure.status,
+        type: 'invalid_request_error',
+        code: failure.code,
+        message: failure.message,
+      }),
+    ),
+  );
   socket.end(
-    `HTTP/1.1 ${failure.status} ${reasons[failure.status]}\r\ncontent-type: application/json\r\n` +
+    `HTTP/1.1 ${failure.status} ${failure.reason}\r\ncontent-type: application/json\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }
 
-const reasons: Record<number, string> = {
-  400: 'Bad Request',
-  408: 'Request Timeout',
-  431: 'Request Header Fields Too Large',
+/** Node's parse errors with a status of their own; every other one is a 400. */
+const failures: Record<string, { status: number; reason: string; code: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    reason: 'Request Header Fields Too Large',
+    code: 'request_headers_too_large',
+    message: 'The request headers are too large.',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    reason: 'Request Timeout',
+    code: 'request_timeout',
+    message: 'The request did not arrive in time.',
+  },
 };
-
-function clientFailure(code: string | undefined): GatewayError {
-  if (code === 'HPE_HEADER_OVERFLOW') {
-    return new GatewayError({
-      status: 431,
-      type: 'invalid_request_error',
-      code: 'request_headers_too_large',
-      message: 'The request headers are too large.',
-    });
-  }
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    return new GatewayError({
-      status: 408,
-      type: 'invalid_request_error',
-      code: 'request_timeout',
-      message: 'The request did not arrive in time.',
-    });
-  }
-  return new GatewayError({
-    status: 400,
-    type: 'invalid_request_error',
-    code: 'malformed_http_request',
-    message: 'The request is not valid HTTP/1.1.',
-  });
-}
+const malformed = {
+  status: 400,
+  reason: 'Bad Request',
+  code: 'malformed_http_request',
+  message: 'The request is not valid HTTP/1.1.',
+};
