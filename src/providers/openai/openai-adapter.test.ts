@@ -130,6 +130,16 @@ describe('openAIAdapter.chatCompletion', () => {
     expect(chunks[2]).toMatchObject({ choices: [], usage: { total_tokens: 29 } });
   });
 
+  it('a stream labelled as JSON that is SSE after all is still read as the stream it is', async () => {
+    const mislabelled = () => new Response(streamText, { headers: { 'content-type': 'application/json' } });
+    const { fetch } = fakeFetch(mislabelled);
+    const result = await openAIAdapter.chatCompletion(provider, { ...request, stream: true }, contextWith(fetch));
+    if (!result.stream) throw new Error('expected a stream');
+    const chunks = await collect(result.chunks);
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe('Hello there! 👋');
+    expect(chunks.at(-1)?.usage?.total_tokens).toBe(13);
+  });
+
   it('a stream request answered with a JSON error and a 200 fails with the upstream message, not as a cut stream', async () => {
     const { fetch } = fakeFetch(json({ error: { message: 'Model is loading', type: 'server_error', code: null } }));
     const failure = await openAIAdapter

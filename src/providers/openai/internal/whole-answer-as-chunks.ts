@@ -1,8 +1,10 @@
 import { type ChatCompletionChunk, completionToChunks } from '../../../canonical/index.ts';
-import { readUpstreamJson } from '../../invalid-upstream-response.ts';
+import { parseUpstreamJson, readUpstreamText } from '../../invalid-upstream-response.ts';
 import type { AdapterContext, ProviderDefinition } from '../../provider-adapter.ts';
+import { upstreamChunks } from '../../upstream-chunks.ts';
 import { convertFromOpenAIResponse } from '../convert-from-openai-response.ts';
 import { mapOpenAIError } from '../openai-error.ts';
+import { openAIStreamToChunks } from '../openai-stream-to-chunks.ts';
 import { isOpenAIErrorPayload } from './is-openai-error-payload.ts';
 
 /** Whether an answer to a stream request came as one JSON body instead of SSE. */
@@ -11,9 +13,10 @@ export function isWholeJsonAnswer(response: Response): boolean {
 }
 
 /**
- * A JSON answer to a stream request, as a stream: some OpenAI-compatible servers ignore `stream` and send the whole
- * completion (it becomes the chunks a stream of it would have been), or send an error as a 200 (it becomes the
- * upstream's error, a retryable 502 with its message, instead of a stream that looks cut).
+ * A JSON-labelled answer to a stream request, as a stream: some OpenAI-compatible servers ignore `stream` and send the
+ * whole completion (it becomes the chunks a stream of it would have been), or send an error as a 200 (it becomes the
+ * upstream's error, a retryable 502 with its message, instead of a stream that looks cut). A body that is SSE after
+ * all (a server that labels its stream as JSON) is read as the stream it is, once whole.
  */
 export async function wholeAnswerAsChunks(
   response: Response,
@@ -21,10 +24,14 @@ export async function wholeAnswerAsChunks(
   context: AdapterContext,
   defaults: { id: string; created: number; model: string; provider: string },
 ): Promise<ReadableStream<ChatCompletionChunk>> {
-  const body = await readUpstreamJson(response, provider);
+  const text = await readUpstreamText(response, provider);
+  if (looksLikeSse.test(text)) {
+    const sse = new Response(text, { headers: { 'content-type': 'text/event-stream' } });
+    return upstreamChunks(sse, provider, context.signal, openAIStreamToChunks(defaults));
+  }
+  const body = parseUpstreamJson(text, provider);
   if (typeof body === 'object' && body !== null && isOpenAIErrorPayload(body as Record<string, unknown>)) {
-    const bodyText = JSON.stringify(body);
-    throw mapOpenAIError({ status: 502, bodyText, headers: response.headers, provider, now: context.now() });
+    throw mapOpenAIError({ status: 502, bodyText: text, headers: response.headers, provider, now: context.now() });
   }
   const chunks = completionToChunks(convertFromOpenAIResponse(body, defaults));
   return new ReadableStream<ChatCompletionChunk>({
@@ -34,3 +41,6 @@ export async function wholeAnswerAsChunks(
     },
   });
 }
+
+/** An SSE body starts with a field (`data:`, `event:`, `id:`, `retry:`) or a `:` comment, after any blank lines. */
+const looksLikeSse = /^\s*(?:(?:data|event|id|retry)\s*:|:)/;
