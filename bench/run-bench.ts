@@ -52,7 +52,8 @@ type TargetResult = {
   /** The server's CPU over the run: ms per request, and % of one core (100% = one core busy the whole time). */
   throughput?: Awaited<ReturnType<typeof measureThroughput>> & { cpuMsPerRequest: number; cpuPercent: number };
   latency?: LatencyResult;
-  streams?: StreamsResult;
+  /** The server's CPU over the streams run, per stream. */
+  streams?: StreamsResult & { cpuMsPerStream: number };
   rss?: { idleMb: number; afterLoadMb: number; peakMb: number };
 };
 
@@ -157,10 +158,13 @@ async function main(): Promise<void> {
   }
   for (const name of names) {
     log(`streams: ${name}, ${settings.concurrentStreams} concurrent x ${settings.streamRounds} round(s)`);
-    results[name].streams = await measureStreams(
+    const before = processes[name].stats().cpuMs;
+    const streams = await measureStreams(
       { ...targets[name], body: benchStreamTarget(targets[name].url).body },
       { concurrency: settings.concurrentStreams, rounds: settings.streamRounds, eventsPerStream },
     );
+    const cpuMs = processes[name].stats().cpuMs - before;
+    results[name].streams = { ...streams, cpuMsPerStream: cpuMs / Math.max(1, streams.streams) };
   }
   await sleep(500);
   for (const name of ['floor', 'gateway'] as const) {
@@ -312,6 +316,7 @@ function buildReport(results: Record<TargetName, TargetResult>, floors: Referenc
         ['  total p99 (ms)', (r) => ms(r.streams.totalP99Ms)],
         ['  events received / expected', (r) => `${r.streams.receivedEvents} / ${r.streams.expectedEvents}`],
         ['  lost events / failed streams', (r) => `${r.streams.lostEvents} / ${r.streams.failed}`],
+        ['  server CPU per stream (ms)', (r) => r.streams.cpuMsPerStream.toFixed(2)],
         ['RSS idle (MB)', (r) => (r.rss ? r.rss.idleMb.toFixed(1) : '-')],
         ['RSS after load (MB)', (r) => (r.rss ? r.rss.afterLoadMb.toFixed(1) : '-')],
         ['RSS peak (MB)', (r) => (r.rss ? r.rss.peakMb.toFixed(1) : '-')],
