@@ -58,8 +58,11 @@ export function openAIStreamToChunks(defaults: StreamDefaults): SseTranslator<Ch
       usage = normalizeOpenAIUsage(payload.usage) ?? groqUsage(payload) ?? usage;
       const choices = Array.isArray(payload.choices) ? (payload.choices as Array<Record<string, unknown>>) : [];
       if (choices.length === 0) return;
+      // Rest, not `delete`: deleting keys turns an object into a slow dictionary, which every later read and the
+      // JSON writer then pay for on every chunk.
+      const { obfuscation: _padding, usage: _usage, ...fields } = payload;
       const chunk = {
-        ...payload,
+        ...fields,
         id: typeof payload.id === 'string' && payload.id !== '' ? payload.id : last.id,
         object: 'chat.completion.chunk',
         created: typeof payload.created === 'number' && payload.created > 0 ? payload.created : last.created,
@@ -78,8 +81,6 @@ export function openAIStreamToChunks(defaults: StreamDefaults): SseTranslator<Ch
           };
         }),
       } as ChatCompletionChunk;
-      delete chunk.obfuscation;
-      delete chunk.usage;
       last = chunk;
       controller.enqueue(chunk);
     },
