@@ -1,6 +1,7 @@
 import { GatewayError } from '../../canonical/index.ts';
 import type { ProviderDefinition } from '../provider-adapter.ts';
 import { readRetryAfter } from '../read-retry-after.ts';
+import { redactKeyFrom } from '../redact-provider-key.ts';
 import type { UpstreamErrorMapper } from '../send-upstream-request.ts';
 
 /**
@@ -82,10 +83,12 @@ function shapeFor(status: number, anthropicType: string | undefined): Shape {
   };
 }
 
-/** Names the provider; the key is cut out in case an upstream or proxy ever echoes it. */
+/**
+ * Names the provider, with the key cut out as everywhere else (`redactKeyFrom`): an Anthropic error also reaches the
+ * client from a native pass-through's first event, which no shared redaction sees.
+ */
 function describe(message: string, provider: { id: string; apiKey?: string }): string {
-  const safe = provider.apiKey ? message.split(provider.apiKey).join('[redacted]') : message;
-  return `${safe} (provider '${provider.id}')`;
+  return `${redactKeyFrom(message, provider)} (provider '${provider.id}')`;
 }
 
 type ParsedError = { type?: string; message?: string; spendLimit?: boolean };
